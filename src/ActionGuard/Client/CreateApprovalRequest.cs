@@ -1,0 +1,25 @@
+using System.Text.Json;
+
+namespace ActionGuard.Client;
+
+/// <summary>The body of <c>POST /v1/approvals</c>.</summary>
+public sealed class CreateApprovalRequest
+{
+    /// <summary>Gets what the approval is for.</summary>
+    public required ApprovalAction Action { get; init; }
+
+    /// <summary>Gets the person on whose behalf the agent acts.</summary>
+    public ApprovalParty? Initiator { get; init; }
+
+    /// <summary>Gets the arguments, already redacted: they leave the process.</summary>
+    public IReadOnlyDictionary<string, JsonElement> Arguments { get; init; } = new Dictionary<string, JsonElement>();
+
+    /// <summary>Gets the classes of data the action carries, with counts.</summary>
+    public IReadOnlyDictionary<string, long> DataClasses { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Gets the justification shown to approvers.</summary>
+    public string? Justification { get; init; }
+
+    /// <summary>Gets the action hash: <c>sha256:</c> and the hex SHA-256 of the canonical action, full arguments and nonce.</summary>
+    public required string ActionHash { get; init; }
+}

@@ -1,0 +1,61 @@
+using System.Text.Json;
+using ActionGuard.Client;
+
+namespace ActionGuard;
+
+/// <summary>Options of the ActionGuard SDK, registered by <c>services.AddActionGuard(...)</c> and validated at start.</summary>
+public sealed class ActionGuardOptions
+{
+    /// <summary>Gets or sets the approval backend's base address. Required.</summary>
+    public Uri? Endpoint { get; set; }
+
+    /// <summary>Gets or sets this agent's identity: the audience of its decision tokens. Required.</summary>
+    public string? AgentId { get; set; }
+
+    /// <summary>Gets or sets the agent's API key, sent as <c>Authorization: Bearer</c>.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Gets or sets a provider of the agent's bearer token; takes precedence over <see cref="ApiKey"/>.</summary>
+    public Func<CancellationToken, ValueTask<string>>? AccessTokenProvider { get; set; }
+
+    /// <summary>
+    /// Gets or sets the issuer expected in decision tokens. Defaults to <see cref="Endpoint"/> without a trailing slash.
+    /// </summary>
+    public string? ExpectedIssuer { get; set; }
+
+    /// <summary>Gets or sets the environment reported with every action that does not name one, for example <c>"prod"</c>.</summary>
+    public string? Environment { get; set; }
+
+    /// <summary>Gets or sets the initiator used when neither the action nor <see cref="ActionInitiator.Current"/> names one.</summary>
+    public ApprovalParty? DefaultInitiator { get; set; }
+
+    /// <summary>Gets or sets how long a guarded call waits for a decision before it withdraws the request. Default 15 minutes.</summary>
+    public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Gets or sets how long one long poll may be held by the backend (1 to 60 seconds). Default 30 seconds.</summary>
+    public TimeSpan LongPollWait { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets the clock skew tolerated when checking token lifetimes. Default 30 seconds.</summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets how often the signing keys may be refetched for an unknown key id. Default 30 seconds.</summary>
+    public TimeSpan SigningKeysRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets how long fetched signing keys are cached. Default 1 hour.</summary>
+    public TimeSpan SigningKeysCacheDuration { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Gets the token signing algorithms accepted. Default ES256 only.</summary>
+    public ISet<string> AllowedSigningAlgorithms { get; } = new HashSet<string>(StringComparer.Ordinal) { "ES256" };
+
+    /// <summary>Gets the retry, circuit-breaker and timeout settings of the backend client.</summary>
+    public ApprovalResilienceOptions Resilience { get; } = new();
+
+    /// <summary>Gets how arguments are redacted before they leave the process.</summary>
+    public RedactionOptions Redaction { get; } = new();
+
+    /// <summary>
+    /// Gets or sets the serializer options used to turn argument values that are not JSON primitives into JSON for
+    /// hashing and redaction. Set a source-generated context's options for trimmed or native-AOT applications.
+    /// </summary>
+    public JsonSerializerOptions? ArgumentSerializerOptions { get; set; }
+}
