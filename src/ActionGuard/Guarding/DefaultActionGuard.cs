@@ -1,0 +1,320 @@
+using System.Buffers.Text;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using ActionGuard.Client;
+using ActionGuard.Hashing;
+using ActionGuard.Redaction;
+using ActionGuard.Telemetry;
+using ActionGuard.Tokens;
+using ActionGuard.Utils;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ActionGuard.Guarding;
+
+/// <summary>
+/// The protocol flow behind <see cref="IActionGuard"/>: build, create, wait, claim, verify, run, report.
+/// Every path that does not end in a verified decision token throws before the operation is touched.
+/// </summary>
+internal sealed class DefaultActionGuard : IActionGuard
+{
+    private const int NonceLength = 16;
+
+    private readonly ApprovalClient _client;
+    private readonly DecisionTokenVerifier _verifier;
+    private readonly ActionHasher _hasher;
+    private readonly ArgumentRedactor _redactor;
+    private readonly ActionGuardOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    public DefaultActionGuard(
+        ApprovalClient client,
+        DecisionTokenVerifier verifier,
+        ActionHasher hasher,
+        ArgumentRedactor redactor,
+        IOptions<ActionGuardOptions> options,
+        TimeProvider timeProvider,
+        ILogger<DefaultActionGuard> logger)
+    {
+        _client = client;
+        _verifier = verifier;
+        _hasher = hasher;
+        _redactor = redactor;
+        _options = options.Value;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    public async ValueTask<TResult> ExecuteAsync<TResult, TState>(
+        GuardedAction action,
+        Func<TState, CancellationToken, ValueTask<TResult>> operation,
+        TState state,
+        CancellationToken cancellationToken = default)
+    {
+        Guard.NotNull(action);
+        Guard.NotNull(operation);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        using var activity = ActionGuardTelemetry.ActivitySource.StartActivity("ActionGuard.Execute", ActivityKind.Internal);
+        activity?.SetTag(ActionGuardTelemetry.KindTag, action.Kind);
+        activity?.SetTag(ActionGuardTelemetry.NameTag, action.Name);
+        var kindTag = new KeyValuePair<string, object?>(ActionGuardTelemetry.KindTag, action.Kind);
+        ActionGuardTelemetry.Requests.Add(1, kindTag);
+
+        try
+        {
+            var decision = await ObtainApprovalAsync(action, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag(ActionGuardTelemetry.ApprovalIdTag, decision.Verified.ApprovalId);
+            ActionGuardTelemetry.Approvals.Add(1, kindTag);
+            return await RunAsync(action, decision, operation, state, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ActionGuardException ex)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            if (ex is ActionDeniedException)
+            {
+                ActionGuardTelemetry.Denials.Add(1, kindTag);
+            }
+            else
+            {
+                ActionGuardTelemetry.Refusals.Add(1, kindTag, new KeyValuePair<string, object?>(ActionGuardTelemetry.ReasonTag, ex.GetType().Name));
+            }
+
+            throw;
+        }
+    }
+
+    private async ValueTask<ApprovedAction> ObtainApprovalAsync(GuardedAction action, CancellationToken cancellationToken)
+    {
+        var agentId = _options.AgentId!;
+        var environment = action.Environment ?? _options.Environment;
+        var initiator = action.Initiator ?? ActionInitiator.Current ?? _options.DefaultInitiator;
+
+        Span<byte> nonce = stackalloc byte[NonceLength];
+        RandomNumberGenerator.Fill(nonce);
+        var actionHash = _hasher.ComputeHash(action, environment, nonce);
+        CryptographicOperations.ZeroMemory(nonce);
+
+        var redacted = _redactor.Redact(action.Arguments);
+        var request = new CreateApprovalRequest
+        {
+            Action = new ApprovalAction
+            {
+                Kind = action.Kind,
+                Name = action.Name,
+                Resource = action.Resource,
+                Destination = action.Destination,
+                Environment = environment,
+            },
+            Initiator = initiator,
+            Arguments = redacted.Arguments,
+            DataClasses = redacted.DataClasses,
+            Justification = action.Justification,
+            ActionHash = actionHash,
+        };
+
+        var timeout = action.Timeout ?? _options.DefaultTimeout;
+        using var timeoutSource = new CancellationTokenSource(timeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        var waitStarted = _timeProvider.GetTimestamp();
+
+        string? approvalId = null;
+        try
+        {
+            var approval = await _client.CreateApprovalAsync(request, NewIdempotencyKey(), linked.Token).ConfigureAwait(false);
+            approvalId = approval.Id;
+            GuardLog.ApprovalRequested(_logger, approval.Id, action.Kind, action.Name, approval.Status);
+
+            while (approval.Status == ApprovalStatus.Pending)
+            {
+                var next = await _client.GetApprovalAsync(approvalId, _options.LongPollWait, linked.Token).ConfigureAwait(false);
+                if (!string.Equals(next.Id, approvalId, StringComparison.Ordinal))
+                {
+                    throw new ApprovalBackendUnavailableException($"The backend answered with approval '{next.Id}' when asked for '{approvalId}'.", null);
+                }
+
+                approval = next;
+            }
+
+            ActionGuardTelemetry.WaitDuration.Record(
+                _timeProvider.GetElapsedTime(waitStarted).TotalSeconds,
+                new KeyValuePair<string, object?>(ActionGuardTelemetry.KindTag, action.Kind),
+                new KeyValuePair<string, object?>(ActionGuardTelemetry.OutcomeTag, approval.Status.ToString()));
+
+            ThrowUnlessApproved(action, approval);
+
+            var claim = await _client.ClaimAsync(approvalId, cancellationToken).ConfigureAwait(false);
+            var expectation = new DecisionExpectation(approvalId, actionHash, action.Kind, action.Name, agentId, initiator);
+            VerifiedDecision verified;
+            try
+            {
+                verified = await _verifier.VerifyAsync(claim.DecisionToken, expectation, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ApprovalVerificationException ex)
+            {
+                GuardLog.VerificationFailed(_logger, approvalId, action.Name, ex.Check);
+                await ReportOutcomeAsync(approvalId, action, OutcomeStatus.Failed, $"Not run: the decision token failed the {ex.Check} check.").ConfigureAwait(false);
+                throw;
+            }
+
+            GuardLog.ApprovalVerified(_logger, approvalId, action.Name, verified.Approvers);
+            return new ApprovedAction(verified);
+        }
+        catch (OperationCanceledException ex) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            await WithdrawAsync(approvalId).ConfigureAwait(false);
+            GuardLog.ApprovalTimedOut(_logger, approvalId, action.Name, expiredOnBackend: false);
+            throw new ApprovalTimeoutException(
+                $"No decision on {action.Kind} '{action.Name}' within {timeout.TotalSeconds:0.###} s; the request was withdrawn.",
+                expiredOnBackend: false,
+                ex)
+            {
+                ApprovalId = approvalId,
+                ActionKind = action.Kind,
+                ActionName = action.Name,
+            };
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await WithdrawAsync(approvalId).ConfigureAwait(false);
+            throw;
+        }
+        catch (ActionGuardException ex) when (ex.ApprovalId is null || ex.ActionName is null)
+        {
+            if (ex is ApprovalBackendUnavailableException)
+            {
+                GuardLog.BackendFault(_logger, ex, approvalId, action.Name);
+            }
+
+            throw Annotate(ex, approvalId, action);
+        }
+    }
+
+    private void ThrowUnlessApproved(GuardedAction action, Approval approval)
+    {
+        switch (approval.Status)
+        {
+            case ApprovalStatus.Approved:
+                return;
+            case ApprovalStatus.Denied:
+                var denial = approval.Decisions.LastOrDefault(d => d.Verdict == ApprovalVerdict.Deny);
+                GuardLog.ActionDenied(_logger, approval.Id, action.Name, denial?.Approver.ToString(), denial?.Reason);
+                throw new ActionDeniedException(
+                    $"{action.Kind} '{action.Name}' was denied by {denial?.Approver.ToString() ?? "the backend"}: {denial?.Reason ?? "no reason given"}.",
+                    denial?.Approver,
+                    denial?.Reason)
+                {
+                    ApprovalId = approval.Id,
+                    ActionKind = action.Kind,
+                    ActionName = action.Name,
+                };
+            case ApprovalStatus.Expired:
+                GuardLog.ApprovalTimedOut(_logger, approval.Id, action.Name, expiredOnBackend: true);
+                throw new ApprovalTimeoutException($"Approval '{approval.Id}' for {action.Kind} '{action.Name}' expired on the backend.", expiredOnBackend: true)
+                {
+                    ApprovalId = approval.Id,
+                    ActionKind = action.Kind,
+                    ActionName = action.Name,
+                };
+            case ApprovalStatus.Cancelled:
+                throw new ActionDeniedException($"Approval '{approval.Id}' for {action.Kind} '{action.Name}' was cancelled on the backend.", null, "cancelled")
+                {
+                    ApprovalId = approval.Id,
+                    ActionKind = action.Kind,
+                    ActionName = action.Name,
+                };
+            default:
+                // Executing, Succeeded or Failed: somebody already claimed this approval; it cannot authorize this call.
+                throw new ApprovalVerificationException(
+                    VerificationCheck.Replay,
+                    $"Approval '{approval.Id}' is already {approval.Status.ToString().ToLowerInvariant()}; it cannot authorize this call.")
+                {
+                    ApprovalId = approval.Id,
+                    ActionKind = action.Kind,
+                    ActionName = action.Name,
+                };
+        }
+    }
+
+    private async ValueTask<TResult> RunAsync<TResult, TState>(
+        GuardedAction action,
+        ApprovedAction approved,
+        Func<TState, CancellationToken, ValueTask<TResult>> operation,
+        TState state,
+        CancellationToken cancellationToken)
+    {
+        var approvalId = approved.Verified.ApprovalId;
+        TResult result;
+        try
+        {
+            result = await operation(state, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            await ReportOutcomeAsync(approvalId, action, OutcomeStatus.Failed, _redactor.RedactText($"{ex.GetType().FullName}: {ex.Message}")).ConfigureAwait(false);
+            throw;
+        }
+
+        await ReportOutcomeAsync(approvalId, action, OutcomeStatus.Succeeded, null).ConfigureAwait(false);
+        return result;
+    }
+
+    private async ValueTask ReportOutcomeAsync(string approvalId, GuardedAction action, OutcomeStatus status, string? error)
+    {
+        // The action has run (or definitely will not); a lost outcome report must not turn into a failure of the
+        // caller's call, so it is logged instead. The backend's audit log shows the approval stuck in 'executing'.
+        try
+        {
+            await _client.ReportOutcomeAsync(approvalId, new ApprovalOutcome { Status = status, Error = error }, CancellationToken.None).ConfigureAwait(false);
+            GuardLog.ActionCompleted(_logger, approvalId, action.Name, status);
+        }
+        catch (Exception ex) when (ex is ActionGuardException or OperationCanceledException)
+        {
+            GuardLog.OutcomeReportFailed(_logger, ex, approvalId, status);
+        }
+    }
+
+    private async ValueTask WithdrawAsync(string? approvalId)
+    {
+        if (approvalId is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _client.CancelAsync(approvalId, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ActionGuardException or OperationCanceledException)
+        {
+            GuardLog.CancelFailed(_logger, ex, approvalId);
+        }
+    }
+
+    private static ActionGuardException Annotate(ActionGuardException ex, string? approvalId, GuardedAction action) => ex switch
+    {
+        ApprovalBackendUnavailableException e => new ApprovalBackendUnavailableException(e.Message, e.StatusCode, e.InnerException ?? e)
+        {
+            ApprovalId = e.ApprovalId ?? approvalId,
+            ActionKind = action.Kind,
+            ActionName = action.Name,
+        },
+        ApprovalRequestRejectedException e => new ApprovalRequestRejectedException(e.Message, e.StatusCode, e.ProblemType, e.Errors)
+        {
+            ApprovalId = e.ApprovalId ?? approvalId,
+            ActionKind = action.Kind,
+            ActionName = action.Name,
+        },
+        _ => ex,
+    };
+
+    private static string NewIdempotencyKey()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        RandomNumberGenerator.Fill(bytes);
+        return Base64Url.EncodeToString(bytes);
+    }
+
+    private readonly record struct ApprovedAction(VerifiedDecision Verified);
+}

@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Logging;
+
+namespace ActionGuard.Telemetry;
+
+/// <summary>Log events of the guard. Event ids are stable: 1000–1099. Arguments are never logged.</summary>
+internal static partial class GuardLog
+{
+    [LoggerMessage(EventId = 1000, EventName = "ApprovalRequested", Level = LogLevel.Information,
+        Message = "Approval {ApprovalId} requested for {ActionKind} {ActionName}; status {Status}.")]
+    public static partial void ApprovalRequested(ILogger logger, string approvalId, string actionKind, string actionName, ActionGuard.Client.ApprovalStatus status);
+
+    [LoggerMessage(EventId = 1001, EventName = "ApprovalVerified", Level = LogLevel.Information,
+        Message = "Approval {ApprovalId} for {ActionName} verified (approved by {Approvers}); running the action.")]
+    public static partial void ApprovalVerified(ILogger logger, string approvalId, string actionName, IReadOnlyList<ApprovalParty> approvers);
+
+    [LoggerMessage(EventId = 1002, EventName = "ActionDenied", Level = LogLevel.Warning,
+        Message = "Approval {ApprovalId} for {ActionName} was denied by {DeniedBy}: {Reason}.")]
+    public static partial void ActionDenied(ILogger logger, string approvalId, string actionName, string? deniedBy, string? reason);
+
+    [LoggerMessage(EventId = 1003, EventName = "ApprovalTimedOut", Level = LogLevel.Warning,
+        Message = "Approval {ApprovalId} for {ActionName} timed out (expired on backend: {ExpiredOnBackend}).")]
+    public static partial void ApprovalTimedOut(ILogger logger, string? approvalId, string actionName, bool expiredOnBackend);
+
+    [LoggerMessage(EventId = 1004, EventName = "VerificationFailed", Level = LogLevel.Error,
+        Message = "Decision token of approval {ApprovalId} for {ActionName} failed the {Check} check; the action did not run.")]
+    public static partial void VerificationFailed(ILogger logger, string approvalId, string actionName, VerificationCheck check);
+
+    [LoggerMessage(EventId = 1005, EventName = "OutcomeReportFailed", Level = LogLevel.Warning,
+        Message = "Could not report the outcome {Outcome} of approval {ApprovalId}.")]
+    public static partial void OutcomeReportFailed(ILogger logger, Exception exception, string approvalId, ActionGuard.Client.OutcomeStatus outcome);
+
+    [LoggerMessage(EventId = 1006, EventName = "CancelFailed", Level = LogLevel.Warning,
+        Message = "Could not withdraw approval {ApprovalId} on the backend.")]
+    public static partial void CancelFailed(ILogger logger, Exception exception, string approvalId);
+
+    [LoggerMessage(EventId = 1007, EventName = "ActionCompleted", Level = LogLevel.Information,
+        Message = "Approved action {ActionName} ({ApprovalId}) completed with outcome {Outcome}.")]
+    public static partial void ActionCompleted(ILogger logger, string approvalId, string actionName, ActionGuard.Client.OutcomeStatus outcome);
+
+    [LoggerMessage(EventId = 1008, EventName = "BackendFault", Level = LogLevel.Error,
+        Message = "The approval backend failed for {ActionName} (approval {ApprovalId}); the action did not run.")]
+    public static partial void BackendFault(ILogger logger, Exception exception, string? approvalId, string actionName);
+
+    [LoggerMessage(EventId = 1009, EventName = "SigningKeysFetched", Level = LogLevel.Debug,
+        Message = "Fetched {Count} decision-token signing keys from the backend.")]
+    public static partial void SigningKeysFetched(ILogger logger, int count);
+}
