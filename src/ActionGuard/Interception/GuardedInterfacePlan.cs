@@ -17,8 +17,14 @@ internal sealed class GuardedInterfacePlan
         ServiceType = serviceType;
         ImplementationType = implementationType;
         _methods = methods.ToFrozenDictionary(static m => m.Method);
-        ImplementationIsDisposable = typeof(IDisposable).IsAssignableFrom(implementationType)
+        // When the interface itself is disposable, the container's Dispose or DisposeAsync call already reaches the
+        // implementation through the proxy (and DispatchProxy cannot combine it with a base class that implements the
+        // same interface). Otherwise the decorator must implement disposal itself.
+        var serviceIsDisposable = typeof(IDisposable).IsAssignableFrom(serviceType)
+            || typeof(IAsyncDisposable).IsAssignableFrom(serviceType);
+        var implementationIsDisposable = typeof(IDisposable).IsAssignableFrom(implementationType)
             || typeof(IAsyncDisposable).IsAssignableFrom(implementationType);
+        NeedsDisposingDecorator = implementationIsDisposable && !serviceIsDisposable;
     }
 
     /// <summary>Gets the service interface.</summary>
@@ -27,8 +33,8 @@ internal sealed class GuardedInterfacePlan
     /// <summary>Gets the implementation type.</summary>
     public Type ImplementationType { get; }
 
-    /// <summary>Gets whether the decorator must dispose the implementation.</summary>
-    public bool ImplementationIsDisposable { get; }
+    /// <summary>Gets whether the decorator must implement disposal to dispose the implementation.</summary>
+    public bool NeedsDisposingDecorator { get; }
 
     /// <summary>Gets the guarded methods.</summary>
     public IReadOnlyDictionary<MethodInfo, GuardedMethodPlan> Methods => _methods;

@@ -73,15 +73,23 @@ internal static class GuardedPlanBuilder
     {
         // The interface wins; otherwise the implementation, including an attribute inherited from an overridden method.
         Type carrier;
+        var parameters = method.GetParameters();
+        var implementationParameters = implementation?.GetParameters();
+
+        // Templates and argument names use the parameter names of the method that carries the attribute: those are
+        // the names its author sees.
+        ParameterInfo[] namingParameters;
         var attribute = method.GetCustomAttribute<RequiresApprovalAttribute>(inherit: false);
         if (attribute is not null)
         {
             carrier = method.DeclaringType!;
+            namingParameters = parameters;
         }
         else if (implementation?.GetCustomAttribute<RequiresApprovalAttribute>(inherit: true) is { } implementationAttribute)
         {
             attribute = implementationAttribute;
             carrier = FindCarrier(implementation);
+            namingParameters = implementationParameters!;
         }
         else
         {
@@ -96,14 +104,12 @@ internal static class GuardedPlanBuilder
                 "Make the method non-generic, or guard the call with IActionGuard.ExecuteAsync.");
         }
 
-        var parameters = method.GetParameters();
-        var implementationParameters = implementation?.GetParameters();
         var sensitive = new bool[parameters.Length];
         var cancellationTokenIndex = -1;
         var arguments = new List<ArgumentSlot>(parameters.Length);
         for (var p = 0; p < parameters.Length; p++)
         {
-            var parameter = parameters[p];
+            var parameter = namingParameters[p];
             if (parameter.ParameterType.IsByRef)
             {
                 throw new InvalidOperationException(
@@ -112,7 +118,7 @@ internal static class GuardedPlanBuilder
                     "starts. Pass it by value and return results instead.");
             }
 
-            sensitive[p] = parameter.IsDefined(typeof(SensitiveAttribute), inherit: false)
+            sensitive[p] = parameters[p].IsDefined(typeof(SensitiveAttribute), inherit: false)
                 || (implementationParameters is not null
                     && Attribute.IsDefined(implementationParameters[p], typeof(SensitiveAttribute), inherit: true));
 
@@ -145,10 +151,10 @@ internal static class GuardedPlanBuilder
 
         var resource = attribute.Resource is null
             ? null
-            : ActionTemplate.Parse(attribute.Resource, nameof(RequiresApprovalAttribute.Resource), display, parameters, sensitive);
+            : ActionTemplate.Parse(attribute.Resource, nameof(RequiresApprovalAttribute.Resource), display, namingParameters, sensitive);
         var destination = attribute.Destination is null
             ? null
-            : ActionTemplate.Parse(attribute.Destination, nameof(RequiresApprovalAttribute.Destination), display, parameters, sensitive);
+            : ActionTemplate.Parse(attribute.Destination, nameof(RequiresApprovalAttribute.Destination), display, namingParameters, sensitive);
 
         Func<IActionGuard, GuardedAction, TargetCall, CancellationToken, object>? runner = null;
         if (resultType is not null)

@@ -30,7 +30,7 @@ internal sealed class GuardedServiceFactory<TService, [DynamicallyAccessedMember
             "is registered. Call services.AddActionGuard(...).");
 
         var target = ActivatorUtilities.CreateInstance<TImplementation>(services);
-        var proxy = _plan.ImplementationIsDisposable
+        var proxy = _plan.NeedsDisposingDecorator
             ? (GuardedProxy)(object)DispatchProxy.Create<TService, DisposableGuardedProxy>()
             : (GuardedProxy)(object)DispatchProxy.Create<TService, GuardedProxy>();
         proxy.Initialize(target, guard, _plan);
