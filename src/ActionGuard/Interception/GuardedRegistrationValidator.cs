@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Text;
 using ActionGuard.Utils;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,7 +22,8 @@ internal sealed class GuardedRegistrationValidator : IValidateOptions<ActionGuar
     private const BindingFlags DeclaredMethods =
         BindingFlags.DeclaredOnly | BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic;
 
-    private static readonly ConcurrentDictionary<Type, string[]> GuardedMethodsByType = new();
+    // Weak keys, so that caching a type never keeps a collectible assembly loaded.
+    private static readonly ConditionalWeakTable<Type, string[]> GuardedMethodsByType = new();
 
     private readonly IServiceCollection _services;
 
@@ -59,7 +60,7 @@ internal sealed class GuardedRegistrationValidator : IValidateOptions<ActionGuar
                 continue;
             }
 
-            var methods = GuardedMethodsByType.GetOrAdd(implementationType, FindGuardedMethods);
+            var methods = GuardedMethodsByType.GetValue(implementationType, FindGuardedMethods);
             if (methods.Length > 0)
             {
                 var isInstance = descriptor.IsKeyedService

@@ -112,3 +112,19 @@ public sealed class Renamed(CallLog log) : IRenamed
     public void Copy(string path) => log.Add($"Copy({path})");
 }
 #pragma warning restore CA1725
+
+// Most application services are internal; the proxy must still be able to implement them.
+internal interface IInternalService
+{
+    [RequiresApproval(ActionKind.PermissionChange)]
+    string Revoke(string user);
+}
+
+internal sealed class InternalService(CallLog log) : IInternalService
+{
+    public string Revoke(string user)
+    {
+        log.Add($"Revoke({user})");
+        return "revoked " + user;
+    }
+}

@@ -163,4 +163,26 @@ public sealed class GuardedActionDescriptionTests
 
         Assert.Equal(["table:a", "table:b"], container.Guard.Actions.Select(a => a.Resource));
     }
+
+    [Fact]
+    public void Internal_service_interfaces_can_be_guarded()
+    {
+        using var container = new TestContainer(static s => s.AddGuardedScoped<IInternalService, InternalService>());
+
+        Assert.Equal("revoked bob", container.Get<IInternalService>().Revoke("bob"));
+
+        Assert.Equal("IInternalService.Revoke", container.Guard.SingleAction.Name);
+    }
+
+    [Fact]
+    public void Constructor_dependencies_of_the_implementation_come_from_the_container()
+    {
+        using var container = new TestContainer(static s => s.AddGuardedScoped<IShapes, Shapes>());
+
+        container.Get<IShapes>().Restart("web-1");
+
+        // Shapes logs into the CallLog singleton it was given by ActivatorUtilities.
+        Assert.Equal(["Restart(web-1)"], container.Log.Calls);
+        Assert.Equal(1, container.Log.Created);
+    }
 }
