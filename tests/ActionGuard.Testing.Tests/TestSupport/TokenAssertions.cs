@@ -27,6 +27,9 @@ internal static class TokenAssertions
             ValidateLifetime = validateLifetime,
             ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
             ClockSkew = TimeSpan.Zero,
+
+            // Look keys up by kid only, as a verifier that refreshes the JWKS on an unknown kid does.
+            TryAllIssuerSigningKeys = false,
         });
     }
 }
