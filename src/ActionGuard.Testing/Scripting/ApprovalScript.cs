@@ -68,7 +68,7 @@ public sealed class ApprovalScript
     /// <summary>Approves by each person named in <paramref name="by"/> in turn (people at <see cref="TestIdentities.Issuer"/>).</summary>
     /// <param name="by">The approvers' subjects.</param>
     /// <returns>The script.</returns>
-    public static ApprovalScript ApproveByEach(params string[] by)
+    public static ApprovalScript Approve(params string[] by)
     {
         Guard.NotNull(by);
         return Approve([.. by.Select(TestIdentities.Person)]);

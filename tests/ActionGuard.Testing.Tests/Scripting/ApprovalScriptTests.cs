@@ -87,7 +87,7 @@ public sealed class ApprovalScriptTests
     public async Task Approve_with_several_people_meets_a_threshold()
     {
         using var backend = NewBackend();
-        backend.When(_ => true).RequiringApprovals(2).RespondWith(ApprovalScript.ApproveByEach("alice", "bob"));
+        backend.When(_ => true).RequiringApprovals(2).RespondWith(ApprovalScript.Approve("alice", "bob"));
 
         var approval = await backend.CreateClient("agent-7").CreateAsync();
 

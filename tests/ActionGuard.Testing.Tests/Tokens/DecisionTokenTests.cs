@@ -122,7 +122,7 @@ public sealed class DecisionTokenTests
     public async Task Approvers_claim_lists_exactly_the_people_that_met_the_threshold()
     {
         using var backend = new InMemoryApprovalBackend();
-        backend.When(_ => true).RequiringApprovals(2).RespondWith(ApprovalScript.ApproveByEach("alice", "bob", "dave"));
+        backend.When(_ => true).RequiringApprovals(2).RespondWith(ApprovalScript.Approve("alice", "bob", "dave"));
         var client = backend.CreateClient("agent-7");
         var claim = await client.ClaimAsync((await client.CreateAsync()).Id);
 
