@@ -1,0 +1,409 @@
+using ActionGuard.Client;
+using ActionGuard.Testing.Internal;
+
+namespace ActionGuard.Testing;
+
+/// <summary>
+/// An in-process ActionGuard approval backend for unit tests. It implements the backend side of the approval protocol
+/// (state machine, thresholds of distinct people, idempotency, long polls, claims, outcomes, expiry) and signs real
+/// ES256 decision tokens with an ephemeral key published as JWKS, so agent code runs the SDK's full verification path.
+/// </summary>
+/// <remarks>
+/// Tests script how requests are answered (<see cref="RespondWith"/>, <see cref="When"/>) or decide by hand
+/// (<see cref="WaitForRequestAsync"/>, <see cref="ApproveAsync(string, ApprovalParty, string?, CancellationToken)"/>),
+/// hand <see cref="CreateClient"/>'s client to the code under test, and assert on what was recorded.
+/// All members are thread-safe.
+/// </remarks>
+/// <example>
+/// <code>
+/// using var backend = new InMemoryApprovalBackend();
+/// backend.RespondWith(ApprovalScript.Approve(by: "alice@example.com"));
+/// services.AddActionGuard(...).UseInMemoryBackend(backend);
+/// </code>
+/// </example>
+public sealed partial class InMemoryApprovalBackend : IDisposable
+{
+    private const string DefaultRuleName = "default";
+
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _defaultTtl;
+    private readonly TimeSpan _claimWindow;
+    private readonly TimeSpan _tokenLifetime;
+    private readonly int _defaultMinApprovals;
+    private readonly SigningKeyRing _keys = new();
+    private readonly Dictionary<string, ApprovalState> _approvals = new(StringComparer.Ordinal);
+    private readonly List<ApprovalState> _approvalsInOrder = [];
+    private readonly Dictionary<(string AgentId, string Key), ApprovalState> _byIdempotencyKey = [];
+    private readonly List<ApprovalRule> _rules = [];
+    private readonly List<Action<DecisionTokenClaims>> _tokenHooks = [];
+    private readonly List<RecordedApprovalRequest> _requests = [];
+    private readonly List<RecordedClaim> _claims = [];
+    private readonly List<ApprovalTransition> _transitions = [];
+    private readonly Dictionary<string, ApprovalOutcome> _outcomes = new(StringComparer.Ordinal);
+    private readonly List<(Func<Approval, bool> Match, TaskCompletionSource<Approval> Completion)> _requestWaiters = [];
+    private ApprovalScript? _defaultScript;
+    private bool _disposed;
+
+    /// <summary>Initializes a new instance with default options.</summary>
+    public InMemoryApprovalBackend()
+        : this(new InMemoryApprovalBackendOptions())
+    {
+    }
+
+    /// <summary>Initializes a new instance.</summary>
+    /// <param name="options">The options; read once.</param>
+    public InMemoryApprovalBackend(InMemoryApprovalBackendOptions options)
+    {
+        Guard.NotNull(options);
+        options.Validate();
+        Issuer = options.Issuer;
+        TokenIssuer = options.Issuer.AbsoluteUri.TrimEnd('/');
+        _time = options.TimeProvider;
+        _defaultTtl = options.DefaultTtl;
+        _claimWindow = options.ClaimWindow;
+        _tokenLifetime = options.TokenLifetime;
+        _defaultMinApprovals = options.DefaultMinApprovals;
+    }
+
+    /// <summary>Gets the backend's base address: use it as <see cref="ActionGuardOptions.Endpoint"/>.</summary>
+    public Uri Issuer { get; }
+
+    /// <summary>Gets the <c>iss</c> of decision tokens: <see cref="Issuer"/> without a trailing slash.</summary>
+    public string TokenIssuer { get; }
+
+    /// <summary>Gets the backend's clock.</summary>
+    public TimeProvider TimeProvider => _time;
+
+    /// <summary>Gets the ids of the published signing keys, oldest first; the last one signs.</summary>
+    public IReadOnlyList<string> SigningKeyIds => _keys.KeyIds;
+
+    internal Lock Gate { get; } = new();
+
+    /// <summary>Gets every create call received, in order, including idempotent replays and refused calls.</summary>
+    public IReadOnlyList<RecordedApprovalRequest> Requests
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return [.. _requests];
+            }
+        }
+    }
+
+    /// <summary>Gets a snapshot of every approval, in creation order, with expiry applied as of now.</summary>
+    public IReadOnlyList<Approval> Approvals
+    {
+        get
+        {
+            lock (Gate)
+            {
+                foreach (var state in _approvalsInOrder)
+                {
+                    Refresh(state);
+                }
+
+                return [.. _approvalsInOrder.Select(Snapshot)];
+            }
+        }
+    }
+
+    /// <summary>Gets every successful claim, in order, with the token issued.</summary>
+    public IReadOnlyList<RecordedClaim> Claims
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return [.. _claims];
+            }
+        }
+    }
+
+    /// <summary>Gets how many claims succeeded.</summary>
+    public int ClaimCount
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _claims.Count;
+            }
+        }
+    }
+
+    /// <summary>Gets the outcomes reported, by approval id.</summary>
+    public IReadOnlyDictionary<string, ApprovalOutcome> Outcomes
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return new Dictionary<string, ApprovalOutcome>(_outcomes, StringComparer.Ordinal);
+            }
+        }
+    }
+
+    /// <summary>Gets every status change, in order.</summary>
+    public IReadOnlyList<ApprovalTransition> Transitions
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return [.. _transitions];
+            }
+        }
+    }
+
+    /// <summary>Returns a client for the agent <paramref name="agentId"/>: it sees and acts on that agent's approvals only.</summary>
+    /// <param name="agentId">The agent's identity; the audience of its decision tokens.</param>
+    /// <returns>An <see cref="ApprovalClient"/> backed by this instance.</returns>
+    public ApprovalClient CreateClient(string agentId)
+    {
+        Guard.NotNullOrEmpty(agentId);
+        return new InMemoryApprovalClient(this, agentId);
+    }
+
+    /// <summary>Answers every request no <see cref="When"/> rule matches with <paramref name="script"/>.</summary>
+    /// <param name="script">The script.</param>
+    /// <returns>This backend.</returns>
+    public InMemoryApprovalBackend RespondWith(ApprovalScript script)
+    {
+        Guard.NotNull(script);
+        lock (Gate)
+        {
+            _defaultScript = script;
+        }
+
+        return this;
+    }
+
+    /// <summary>
+    /// Registers a rule for requests that match <paramref name="predicate"/> (evaluated on the new, pending approval).
+    /// Rules are tried in registration order; the first match wins.
+    /// </summary>
+    /// <param name="predicate">Selects the requests.</param>
+    /// <returns>The rule: set its script with <see cref="ApprovalRule.RespondWith"/>.</returns>
+    public ApprovalRule When(Func<Approval, bool> predicate)
+    {
+        Guard.NotNull(predicate);
+        lock (Gate)
+        {
+            var rule = new ApprovalRule(this, predicate, "rule-" + (_rules.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            _rules.Add(rule);
+            return rule;
+        }
+    }
+
+    /// <summary>
+    /// Registers a hook that may change the claims of every decision token before it is signed, to test the SDK's
+    /// verifier. Hooks run in registration order.
+    /// </summary>
+    /// <param name="mutate">Changes the claims.</param>
+    /// <returns>This backend.</returns>
+    public InMemoryApprovalBackend OnIssuingToken(Action<DecisionTokenClaims> mutate)
+    {
+        Guard.NotNull(mutate);
+        lock (Gate)
+        {
+            _tokenHooks.Add(mutate);
+        }
+
+        return this;
+    }
+
+    /// <summary>Creates a new signing key for future tokens; earlier keys stay published.</summary>
+    /// <returns>The new key's id.</returns>
+    public string RotateSigningKey() => _keys.Rotate();
+
+    /// <summary>Returns the JSON Web Key Set, as <c>GET /.well-known/jwks.json</c> serves it.</summary>
+    /// <returns>The JWKS document.</returns>
+    public string GetSigningKeys() => _keys.ToJwks();
+
+    /// <summary>Returns a snapshot of one approval, whichever agent owns it.</summary>
+    /// <param name="approvalId">The approval id.</param>
+    /// <returns>The approval, with expiry applied as of now.</returns>
+    /// <exception cref="ApprovalRequestRejectedException">There is no such approval (404).</exception>
+    public Approval GetApproval(string approvalId)
+    {
+        Guard.NotNull(approvalId);
+        lock (Gate)
+        {
+            var state = FindForTest(approvalId);
+            Refresh(state);
+            return Snapshot(state);
+        }
+    }
+
+    /// <summary>Records an approval by <paramref name="approver"/>, with every check a real backend makes.</summary>
+    /// <param name="approvalId">The approval id.</param>
+    /// <param name="approver">The approver.</param>
+    /// <param name="reason">An optional reason.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes once the decision is recorded; it faults with <see cref="ApprovalRequestRejectedException"/> when refused (403 self-approval, 409 not pending or already decided, 404).</returns>
+    public Task ApproveAsync(string approvalId, ApprovalParty approver, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        Guard.NotNull(approvalId);
+        Guard.NotNull(approver);
+        return DecideByHand(approvalId, approver, ApprovalVerdict.Approve, reason, cancellationToken);
+    }
+
+    /// <summary>Records an approval by the person <paramref name="by"/> at <see cref="TestIdentities.Issuer"/>.</summary>
+    /// <param name="approvalId">The approval id.</param>
+    /// <param name="by">The approver's subject.</param>
+    /// <param name="reason">An optional reason.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes once the decision is recorded, or faults when it is refused.</returns>
+    public Task ApproveAsync(string approvalId, string by, string? reason = null, CancellationToken cancellationToken = default) =>
+        ApproveAsync(approvalId, TestIdentities.Person(by), reason, cancellationToken);
+
+    /// <summary>Records a denial by <paramref name="approver"/>; one denial denies the approval.</summary>
+    /// <param name="approvalId">The approval id.</param>
+    /// <param name="approver">The approver.</param>
+    /// <param name="reason">The reason; required (400 without).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes once the decision is recorded, or faults with <see cref="ApprovalRequestRejectedException"/> when it is refused.</returns>
+    public Task DenyAsync(string approvalId, ApprovalParty approver, string reason, CancellationToken cancellationToken = default)
+    {
+        Guard.NotNull(approvalId);
+        Guard.NotNull(approver);
+        return DecideByHand(approvalId, approver, ApprovalVerdict.Deny, reason, cancellationToken);
+    }
+
+    /// <summary>Records a denial by the person <paramref name="by"/> at <see cref="TestIdentities.Issuer"/>.</summary>
+    /// <param name="approvalId">The approval id.</param>
+    /// <param name="by">The approver's subject.</param>
+    /// <param name="reason">The reason; required.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes once the decision is recorded, or faults when it is refused.</returns>
+    public Task DenyAsync(string approvalId, string by, string reason, CancellationToken cancellationToken = default) =>
+        DenyAsync(approvalId, TestIdentities.Person(by), reason, cancellationToken);
+
+    /// <summary>Expires a pending or approved (unclaimed) approval now, as if its TTL or claim window had passed.</summary>
+    /// <param name="approvalId">The approval id.</param>
+    /// <exception cref="ApprovalRequestRejectedException">There is no such approval (404), or it cannot expire any more (409).</exception>
+    public void Expire(string approvalId)
+    {
+        Guard.NotNull(approvalId);
+        lock (Gate)
+        {
+            var state = FindForTest(approvalId);
+            Refresh(state);
+            if (state.Status is not (ApprovalStatus.Pending or ApprovalStatus.Approved))
+            {
+                throw Problems.NotExpirable(state.Id, state.Status);
+            }
+
+            Transition(state, ApprovalStatus.Expired);
+        }
+    }
+
+    /// <summary>
+    /// Waits until an approval matches <paramref name="match"/>, checking existing approvals first (oldest first), then
+    /// every change. Without <paramref name="match"/>, waits for a pending approval.
+    /// </summary>
+    /// <param name="match">Selects the approval; it runs under the backend's lock, so keep it a simple test.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>A snapshot of the matching approval.</returns>
+    public Task<Approval> WaitForRequestAsync(Func<Approval, bool>? match = null, CancellationToken cancellationToken = default)
+    {
+        match ??= static approval => approval.Status == ApprovalStatus.Pending;
+        cancellationToken.ThrowIfCancellationRequested();
+        var completion = new TaskCompletionSource<Approval>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (Gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            foreach (var state in _approvalsInOrder)
+            {
+                Refresh(state);
+                var snapshot = Snapshot(state);
+                if (match(snapshot))
+                {
+                    return Task.FromResult(snapshot);
+                }
+            }
+
+            _requestWaiters.Add((match, completion));
+        }
+
+        if (!cancellationToken.CanBeCanceled)
+        {
+            return completion.Task;
+        }
+
+        return WaitCancellable(completion, cancellationToken);
+    }
+
+    /// <summary>Stops every timer, wakes every waiter and disposes the signing keys.</summary>
+    public void Dispose()
+    {
+        lock (Gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            foreach (var state in _approvalsInOrder)
+            {
+                state.DisposeTimers();
+                state.Changed.TrySetResult();
+            }
+
+            foreach (var (_, completion) in _requestWaiters)
+            {
+                completion.TrySetException(new ObjectDisposedException(nameof(InMemoryApprovalBackend)));
+            }
+
+            _requestWaiters.Clear();
+        }
+
+        _keys.Dispose();
+    }
+
+    private async Task<Approval> WaitCancellable(TaskCompletionSource<Approval> completion, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (Gate)
+            {
+                _requestWaiters.RemoveAll(w => ReferenceEquals(w.Completion, completion));
+            }
+        }
+    }
+
+    private Task DecideByHand(string approvalId, ApprovalParty approver, ApprovalVerdict verdict, string? reason, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled(cancellationToken);
+        }
+
+        try
+        {
+            lock (Gate)
+            {
+                var state = FindForTest(approvalId);
+                Decide(state, approver, verdict, reason, byPolicy: false);
+            }
+
+            return Task.CompletedTask;
+        }
+        catch (ActionGuardException ex)
+        {
+            return Task.FromException(ex);
+        }
+    }
+
+    private ApprovalState FindForTest(string approvalId)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _approvals.TryGetValue(approvalId, out var state) ? state : throw Problems.NotFound(approvalId);
+    }
+}

@@ -1,0 +1,13 @@
+namespace ActionGuard.Testing.Internal;
+
+internal enum ScriptKind
+{
+    Approve,
+    ApproveByPolicy,
+    Deny,
+    DenyByPolicy,
+    NeverAnswer,
+    Expire,
+    Fail,
+    AfterDelay,
+}
