@@ -31,22 +31,33 @@ public sealed class ApprovalClientWatchTests
     public async Task Events_are_yielded_in_order_and_the_stream_stops_at_a_final_status()
     {
         string? accept = null;
-        await using var server = await KestrelTestServer.StartAsync(app => app.MapGet("/v1/approvals/{id}/events", async (HttpContext ctx) =>
+        await using var server = await KestrelTestServer.StartAsync(app =>
         {
-            accept = ctx.Request.Headers.Accept;
-            await StartStreamAsync(ctx);
-            await ctx.Response.WriteAsync(": keep-alive comment\n\n");
-            foreach (var status in new[] { "pending", "approved", "executing", "succeeded" })
+            app.MapGet("/v1/approvals/{id}", (HttpContext ctx) => ctx.WriteAsync(200, ApprovalJson("apr_1")));
+            app.MapGet("/v1/approvals/{id}/events", async (HttpContext ctx) =>
             {
-                // Longer than the attempt timeout: a held stream must not be cut by it.
-                await Task.Delay(150, ctx.RequestAborted);
-                await WriteEventAsync(ctx, ApprovalJson("apr_1", status), "approval");
-            }
+                accept = ctx.Request.Headers.Accept;
+                await StartStreamAsync(ctx);
+                await ctx.Response.WriteAsync(": keep-alive comment\n\n");
+                foreach (var status in new[] { "pending", "approved", "executing", "succeeded" })
+                {
+                    // Together longer than the attempt and total timeouts: they bound opening the stream, not holding it.
+                    await Task.Delay(200, ctx.RequestAborted);
+                    await WriteEventAsync(ctx, ApprovalJson("apr_1", status), "approval");
+                }
 
-            // Stays open: the client must stop by itself after "succeeded".
-            await Task.Delay(TimeSpan.FromSeconds(30), ctx.RequestAborted);
+                // Stays open: the client must stop by itself after "succeeded".
+                await Task.Delay(TimeSpan.FromSeconds(30), ctx.RequestAborted);
+            });
+        });
+        using var client = new ApprovalClient(Options(server.BaseAddress, r =>
+        {
+            r.AttemptTimeout = TimeSpan.FromMilliseconds(300);
+            r.TotalTimeout = TimeSpan.FromMilliseconds(500);
         }));
-        using var client = new ApprovalClient(Options(server.BaseAddress, r => r.AttemptTimeout = TimeSpan.FromMilliseconds(100)));
+
+        // Warm the connection pool and the server so that opening the stream is well inside the short timeouts.
+        await client.GetApprovalAsync("apr_1");
         var stopwatch = Stopwatch.StartNew();
 
         var statuses = new List<ApprovalStatus>();

@@ -218,10 +218,10 @@ public sealed class ApprovalResilienceTests
             r.TotalTimeout = TimeSpan.FromMilliseconds(400);
         }));
 
-        var approval = await client.GetApprovalAsync("apr_1", TimeSpan.FromMilliseconds(800));
+        var approval = await client.GetApprovalAsync("apr_1", TimeSpan.FromMilliseconds(1500));
 
         Assert.Equal(ApprovalStatus.Approved, approval.Status);
-        Assert.Equal("1", wait);
+        Assert.Equal("2", wait);
         Assert.Equal(1, hits);
     }
 
