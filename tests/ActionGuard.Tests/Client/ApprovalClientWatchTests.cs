@@ -42,7 +42,7 @@ public sealed class ApprovalClientWatchTests
                 foreach (var status in new[] { "pending", "approved", "executing", "succeeded" })
                 {
                     // Together longer than the attempt and total timeouts: they bound opening the stream, not holding it.
-                    await Task.Delay(200, ctx.RequestAborted);
+                    await Task.Delay(400, ctx.RequestAborted);
                     await WriteEventAsync(ctx, ApprovalJson("apr_1", status), "approval");
                 }
 
@@ -50,14 +50,18 @@ public sealed class ApprovalClientWatchTests
                 await Task.Delay(TimeSpan.FromSeconds(30), ctx.RequestAborted);
             });
         });
+
+        // Warm up the server and the client code (with default timeouts) so opening the stream fits the short ones below.
+        using (var warmUp = new ApprovalClient(Options(server.BaseAddress)))
+        {
+            await warmUp.GetApprovalAsync("apr_1");
+        }
+
         using var client = new ApprovalClient(Options(server.BaseAddress, r =>
         {
             r.AttemptTimeout = TimeSpan.FromMilliseconds(300);
-            r.TotalTimeout = TimeSpan.FromMilliseconds(500);
+            r.TotalTimeout = TimeSpan.FromSeconds(1);
         }));
-
-        // Warm the connection pool and the server so that opening the stream is well inside the short timeouts.
-        await client.GetApprovalAsync("apr_1");
         var stopwatch = Stopwatch.StartNew();
 
         var statuses = new List<ApprovalStatus>();
