@@ -56,9 +56,12 @@ internal sealed class ActionHasher
 
     private readonly JsonSerializerOptions? _argumentSerializerOptions;
 
+    /// <summary>Initializes a new instance.</summary>
+    /// <param name="argumentSerializerOptions">Options for argument types without a built-in form; made read-only here.</param>
+    /// <exception cref="InvalidOperationException">The options have no resolver and reflection-based serialization is disabled.</exception>
     internal ActionHasher(JsonSerializerOptions? argumentSerializerOptions)
     {
-        _argumentSerializerOptions = argumentSerializerOptions;
+        _argumentSerializerOptions = ArgumentValueWriter.Prepare(argumentSerializerOptions);
     }
 
     /// <summary>Computes the action hash.</summary>

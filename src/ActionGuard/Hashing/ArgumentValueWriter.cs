@@ -19,6 +19,9 @@ internal static class ArgumentValueWriter
 
     private const int ScratchBytes = 64;
 
+    // Doubles at or beyond this round outside decimal's range (decimal.MaxValue as a double is 7.92281625142643e28).
+    private const double DecimalRange = 7.9e28;
+
     /// <summary>Writes <paramref name="value"/> in full, as the action hash covers it.</summary>
     public static void Write(ref CanonicalJsonWriter writer, object? value, JsonSerializerOptions? options)
     {
@@ -201,6 +204,31 @@ internal static class ArgumentValueWriter
     }
 
     /// <summary>
+    /// Makes caller-supplied options usable for <see cref="ToElement"/>: options built with <c>new()</c> and no
+    /// <see cref="JsonSerializerOptions.TypeInfoResolver"/> get the reflection resolver, as <c>JsonSerializer.Serialize</c>
+    /// would give them, and become read-only.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The options have no resolver and reflection-based serialization is disabled (trimmed or native AOT apps).</exception>
+    [UnconditionalSuppressMessage(
+        "AOT",
+        "IL3050:RequiresDynamicCode",
+        Justification = "The reflection resolver is only populated where reflection-based serialization is enabled; trimmed and "
+            + "native AOT apps disable it, and options without a resolver are then refused here at construction.")]
+    [UnconditionalSuppressMessage(
+        "Trimming",
+        "IL2026:RequiresUnreferencedCode",
+        Justification = "As for IL3050: the reflection resolver is disabled under trimming.")]
+    public static JsonSerializerOptions? Prepare(JsonSerializerOptions? options)
+    {
+        if (options is { IsReadOnly: false })
+        {
+            options.MakeReadOnly(populateMissingResolver: true);
+        }
+
+        return options;
+    }
+
+    /// <summary>
     /// Serializes a value that is not a primitive through System.Text.Json. A <see cref="JsonElement"/> or
     /// <see cref="JsonDocument"/> is used as it is.
     /// </summary>
@@ -261,7 +289,7 @@ internal static class ArgumentValueWriter
         // the same number as the double nearest to it. Otherwise the double would merge distinct amounts
         // (333333333.33333329m and 333333333.3333333m), so the exact digits go out as a string instead.
         double asDouble = (double)value;
-        if ((decimal)asDouble == value)
+        if (Math.Abs(asDouble) < DecimalRange && (decimal)asDouble == value)
         {
             writer.WriteNumber(asDouble);
             return;
