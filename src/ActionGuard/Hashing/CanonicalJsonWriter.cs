@@ -84,6 +84,28 @@ internal ref struct CanonicalJsonWriter
         _needsSeparator = true;
     }
 
+    /// <summary>Writes one string value made of two parts, such as a truncated text and its length note.</summary>
+    public void WriteString(scoped ReadOnlySpan<char> first, scoped ReadOnlySpan<char> second)
+    {
+        WriteSeparator();
+        WriteByte((byte)'"');
+        WriteStringContent(first);
+        WriteStringContent(second);
+        WriteByte((byte)'"');
+        _needsSeparator = true;
+    }
+
+    /// <summary>
+    /// Writes a number token exactly as given (already valid JSON). Not canonical: only for output that is shown, not
+    /// hashed, where a large integer must keep its digits.
+    /// </summary>
+    public void WriteRawNumber(scoped ReadOnlySpan<byte> utf8Number)
+    {
+        WriteSeparator();
+        WriteAscii(utf8Number);
+        _needsSeparator = true;
+    }
+
     /// <summary>Writes a string value that is known to be ASCII without characters that need escaping.</summary>
     public void WriteStringAscii(scoped ReadOnlySpan<byte> value)
     {
@@ -229,6 +251,12 @@ internal ref struct CanonicalJsonWriter
     private readonly void WriteQuoted(scoped ReadOnlySpan<char> value)
     {
         WriteByte((byte)'"');
+        WriteStringContent(value);
+        WriteByte((byte)'"');
+    }
+
+    private readonly void WriteStringContent(scoped ReadOnlySpan<char> value)
+    {
         while (!value.IsEmpty)
         {
             int index = value.IndexOfAny(EscapedChars);
@@ -242,8 +270,6 @@ internal ref struct CanonicalJsonWriter
             WriteEscaped(value[index]);
             value = value[(index + 1)..];
         }
-
-        WriteByte((byte)'"');
     }
 
     private readonly void WriteEscaped(char c)
