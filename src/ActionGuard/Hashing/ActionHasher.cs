@@ -140,7 +140,26 @@ internal sealed class ActionHasher
                 order[i] = i;
             }
 
-            order.Sort(new ArgumentNameComparer(arguments));
+            if (count <= 32)
+            {
+                // Insertion sort: MemoryExtensions.Sort boxes the comparer and wraps it in a delegate.
+                for (int i = 1; i < count; i++)
+                {
+                    int current = order[i];
+                    int j = i - 1;
+                    while (j >= 0 && string.CompareOrdinal(arguments[order[j]].Name, arguments[current].Name) > 0)
+                    {
+                        order[j + 1] = order[j];
+                        j--;
+                    }
+
+                    order[j + 1] = current;
+                }
+            }
+            else
+            {
+                order.Sort(new ArgumentNameComparer(arguments));
+            }
             string? previous = null;
             for (int i = 0; i < count; i++)
             {

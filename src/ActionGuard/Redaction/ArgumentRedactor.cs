@@ -85,17 +85,23 @@ internal sealed class ArgumentRedactor
             values = JsonElement.ParseValue(ref reader);
         }
 
-        var result = new Dictionary<string, JsonElement>(arguments.Count, StringComparer.Ordinal);
+        string[] names = new string[arguments.Count];
+        JsonElement[] elements = new JsonElement[arguments.Count];
+        HashSet<string>? seen = arguments.Count > 8 ? new HashSet<string>(arguments.Count, StringComparer.Ordinal) : null;
         int index = 0;
         foreach (JsonElement value in values.EnumerateArray())
         {
-            string name = arguments[index++].Name;
-            if (!result.TryAdd(name, value))
+            string name = arguments[index].Name;
+            if (seen is not null ? !seen.Add(name) : Array.IndexOf(names, name, 0, index) >= 0)
             {
                 throw new ArgumentException($"The action has more than one argument named \"{name}\".", nameof(arguments));
             }
+
+            names[index] = name;
+            elements[index++] = value;
         }
 
+        var result = new ArgumentDictionary(names, elements);
         return new RedactedArguments(result, counts ?? RedactedArguments.NoDataClasses);
     }
 

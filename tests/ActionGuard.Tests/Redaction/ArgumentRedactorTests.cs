@@ -255,6 +255,31 @@ public sealed class ArgumentRedactorTests
     }
 
     [Fact]
+    public void Redacted_arguments_read_like_a_dictionary_in_argument_order()
+    {
+        RedactedArguments result = new ArgumentRedactor(new RedactionOptions(), null).Redact([new("z", 1), new("a", 2), new("m", 3)]);
+
+        Assert.Equal(["z", "a", "m"], result.Arguments.Keys);
+        Assert.Equal([1, 2, 3], result.Arguments.Values.Select(v => v.GetInt32()));
+        Assert.Equal(["z", "a", "m"], result.Arguments.Select(p => p.Key));
+        Assert.Equal(3, result.Arguments.Count);
+        Assert.True(result.Arguments.ContainsKey("a"));
+        Assert.False(result.Arguments.ContainsKey("A"));
+        Assert.False(result.Arguments.TryGetValue("missing", out _));
+        Assert.Throws<KeyNotFoundException>(() => result.Arguments["missing"]);
+    }
+
+    [Fact]
+    public void Duplicates_are_found_among_many_arguments()
+    {
+        var redactor = new ArgumentRedactor(new RedactionOptions(), null);
+        ActionArgument[] arguments = [.. Enumerable.Range(0, 20).Select(i => new ActionArgument("p" + i, i)), new("p7", 0)];
+
+        var ex = Assert.Throws<ArgumentException>(() => redactor.Redact(arguments));
+        Assert.Contains("\"p7\"", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Empty_arguments_give_empty_results()
     {
         RedactedArguments result = new ArgumentRedactor(new RedactionOptions(), null).Redact([]);
