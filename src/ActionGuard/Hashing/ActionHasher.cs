@@ -137,6 +137,11 @@ internal sealed class ActionHasher
         {
             for (int i = 0; i < count; i++)
             {
+                if (arguments[i].Name is null)
+                {
+                    throw new ArgumentException("An argument of the action has no name.", nameof(arguments));
+                }
+
                 order[i] = i;
             }
 

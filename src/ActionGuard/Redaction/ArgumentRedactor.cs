@@ -70,6 +70,11 @@ internal sealed class ArgumentRedactor
             for (int i = 0; i < arguments.Count; i++)
             {
                 ActionArgument argument = arguments[i];
+                if (argument.Name is null)
+                {
+                    throw new ArgumentException("An argument of the action has no name.", nameof(arguments));
+                }
+
                 if (argument.IsSensitive || _names.IsSensitive(argument.Name))
                 {
                     WriteSensitive(ref writer, ref counts);
@@ -81,7 +86,8 @@ internal sealed class ArgumentRedactor
             }
 
             writer.WriteEndArray();
-            var reader = new Utf8JsonReader(buffer.WrittenSpan);
+            // Output nesting is capped by MaxDepth (plus the wrapping array), which may exceed the reader's default 64.
+            var reader = new Utf8JsonReader(buffer.WrittenSpan, new JsonReaderOptions { MaxDepth = Math.Max(64, _maxDepth + 2) });
             values = JsonElement.ParseValue(ref reader);
         }
 

@@ -273,6 +273,10 @@ public sealed class ActionHasherTests
     }
 
     [Fact]
+    public void An_argument_without_a_name_is_refused()
+        => Assert.Throws<ArgumentException>(() => Hash(WithArguments(new("a", 1), default), null));
+
+    [Fact]
     public void Nested_object_values_are_canonicalized()
     {
         var value = new Dictionary<string, object?>

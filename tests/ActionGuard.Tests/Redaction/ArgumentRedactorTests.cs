@@ -280,6 +280,22 @@ public sealed class ArgumentRedactorTests
     }
 
     [Fact]
+    public void A_MaxDepth_beyond_the_JSON_reader_default_is_honoured()
+    {
+        var redactor = new ArgumentRedactor(new RedactionOptions { MaxDepth = 100 }, null);
+        string deep = string.Concat(Enumerable.Repeat("[", 90)) + "1" + string.Concat(Enumerable.Repeat("]", 90));
+        using var document = JsonDocument.Parse(deep, new JsonDocumentOptions { MaxDepth = 128 });
+
+        RedactedArguments result = redactor.Redact([new("deep", document.RootElement)]);
+
+        Assert.Equal(document.RootElement.GetRawText(), result.Arguments["deep"].GetRawText());
+    }
+
+    [Fact]
+    public void An_argument_without_a_name_is_refused()
+        => Assert.Throws<ArgumentException>(() => new ArgumentRedactor(new RedactionOptions(), null).Redact([default]));
+
+    [Fact]
     public void Empty_arguments_give_empty_results()
     {
         RedactedArguments result = new ArgumentRedactor(new RedactionOptions(), null).Redact([]);
