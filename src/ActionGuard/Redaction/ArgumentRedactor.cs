@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -147,7 +148,7 @@ internal sealed class ArgumentRedactor
     private static int WriteTruncationNote(Span<char> destination, int remaining)
     {
         bool written = destination.TryWrite(CultureInfo.InvariantCulture, $"…[+{remaining} chars]", out int length);
-        System.Diagnostics.Debug.Assert(written, "The note fits in 32 characters.");
+        Debug.Assert(written, "The note fits in 32 characters.");
         return length;
     }
 
@@ -300,7 +301,7 @@ internal sealed class ArgumentRedactor
     {
         Span<char> marker = stackalloc char[32];
         bool written = marker.TryWrite(CultureInfo.InvariantCulture, $"[+{more} more items]", out int length);
-        System.Diagnostics.Debug.Assert(written, "The marker fits in 32 characters.");
+        Debug.Assert(written, "The marker fits in 32 characters.");
         writer.WriteString(marker[..length]);
     }
 }
