@@ -1,0 +1,170 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace ActionGuard.Hashing;
+
+/// <summary>
+/// Serializes JSON as RFC 8785 (JSON Canonicalization Scheme) prescribes, so equal data always yields the same bytes:
+/// object members sorted by their UTF-16 code units, numbers as ECMAScript prints them, minimal string escaping, no
+/// whitespace.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Input that has no canonical form is refused with an <see cref="ArgumentException"/> rather than guessed at: an object
+/// with two members of the same name, a number outside the range of an IEEE 754 double (such as <c>1e400</c>), a
+/// string with a lone surrogate (such as <c>"\ud800"</c>), or an undefined <see cref="JsonElement"/>.
+/// </para>
+/// <para>
+/// Numbers are read as doubles, as RFC 8785 requires; integers beyond 2^53 therefore lose precision. Data that must
+/// keep them exactly should carry them as strings.
+/// </para>
+/// </remarks>
+public static class CanonicalJson
+{
+    /// <summary>Returns the canonical UTF-8 bytes of <paramref name="element"/>.</summary>
+    /// <param name="element">The JSON value to canonicalize.</param>
+    /// <returns>The canonical form, UTF-8 encoded without a byte order mark.</returns>
+    /// <exception cref="ArgumentException">The value has no canonical form; see the remarks on <see cref="CanonicalJson"/>.</exception>
+    public static byte[] Serialize(JsonElement element)
+    {
+        using PooledBufferWriter buffer = PooledBufferWriter.Rent();
+        Write(element, buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Returns the canonical form of <paramref name="element"/> as a string.</summary>
+    /// <param name="element">The JSON value to canonicalize.</param>
+    /// <returns>The canonical form.</returns>
+    /// <exception cref="ArgumentException">The value has no canonical form; see the remarks on <see cref="CanonicalJson"/>.</exception>
+    public static string SerializeToString(JsonElement element)
+    {
+        using PooledBufferWriter buffer = PooledBufferWriter.Rent();
+        Write(element, buffer);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>Writes the canonical UTF-8 bytes of <paramref name="element"/> to <paramref name="output"/>.</summary>
+    /// <param name="element">The JSON value to canonicalize.</param>
+    /// <param name="output">Where the bytes go.</param>
+    /// <exception cref="ArgumentException">The value has no canonical form; see the remarks on <see cref="CanonicalJson"/>.</exception>
+    public static void Write(JsonElement element, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var writer = new CanonicalJsonWriter(output);
+        WriteElement(ref writer, element);
+    }
+
+    internal static void WriteElement(ref CanonicalJsonWriter writer, JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                WriteObject(ref writer, element);
+                break;
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                foreach (JsonElement item in element.EnumerateArray())
+                {
+                    WriteElement(ref writer, item);
+                }
+
+                writer.WriteEndArray();
+                break;
+            case JsonValueKind.String:
+                writer.WriteString(GetString(element));
+                break;
+            case JsonValueKind.Number:
+                if (!element.TryGetDouble(out double number))
+                {
+                    throw new ArgumentException(
+                        $"The number {element.GetRawText()} is outside the range of an IEEE 754 double and has no canonical JSON form.",
+                        nameof(element));
+                }
+
+                writer.WriteNumber(number);
+                break;
+            case JsonValueKind.True:
+                writer.WriteBoolean(true);
+                break;
+            case JsonValueKind.False:
+                writer.WriteBoolean(false);
+                break;
+            case JsonValueKind.Null:
+                writer.WriteNull();
+                break;
+            default:
+                throw new ArgumentException("An undefined JsonElement has no canonical JSON form.", nameof(element));
+        }
+    }
+
+    private static void WriteObject(ref CanonicalJsonWriter writer, JsonElement element)
+    {
+        int count = element.GetPropertyCount();
+        KeyValuePair<string, JsonElement>[] members = ArrayPool<KeyValuePair<string, JsonElement>>.Shared.Rent(Math.Max(count, 1));
+        try
+        {
+            int i = 0;
+            foreach (JsonProperty property in element.EnumerateObject())
+            {
+                members[i++] = new(GetName(property), property.Value);
+            }
+
+            Span<KeyValuePair<string, JsonElement>> sorted = members.AsSpan(0, i);
+            sorted.Sort(default(OrdinalKeyComparer));
+
+            writer.WriteStartObject();
+            for (int j = 0; j < sorted.Length; j++)
+            {
+                if (j > 0 && string.Equals(sorted[j - 1].Key, sorted[j].Key, StringComparison.Ordinal))
+                {
+                    throw new ArgumentException(
+                        string.Create(CultureInfo.InvariantCulture, $"The object has more than one member named \"{sorted[j].Key}\"; canonical JSON needs unique names."),
+                        nameof(element));
+                }
+
+                writer.WritePropertyName(sorted[j].Key);
+                WriteElement(ref writer, sorted[j].Value);
+            }
+
+            writer.WriteEndObject();
+        }
+        finally
+        {
+            ArrayPool<KeyValuePair<string, JsonElement>>.Shared.Return(members, clearArray: true);
+        }
+    }
+
+    private static string GetString(JsonElement element)
+    {
+        try
+        {
+            return element.GetString()!;
+        }
+        catch (InvalidOperationException ex)
+        {
+            // System.Text.Json refuses "\ud800"-style escapes of lone surrogates when unescaping.
+            throw new ArgumentException($"The string {element.GetRawText()} is not valid Unicode and has no canonical JSON form.", nameof(element), ex);
+        }
+    }
+
+    private static string GetName(JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new ArgumentException("A property name is not valid Unicode and has no canonical JSON form.", nameof(property), ex);
+        }
+    }
+
+    private readonly struct OrdinalKeyComparer : IComparer<KeyValuePair<string, JsonElement>>
+    {
+        // Ordinal comparison is by UTF-16 code unit, exactly the order RFC 8785 §3.2.3 prescribes.
+        public int Compare(KeyValuePair<string, JsonElement> x, KeyValuePair<string, JsonElement> y)
+            => string.CompareOrdinal(x.Key, y.Key);
+    }
+}

@@ -1,0 +1,49 @@
+using ActionGuard.Hashing;
+
+namespace ActionGuard.Tests.Hashing;
+
+public sealed class AllocationTests
+{
+    private static readonly byte[] Nonce = new byte[16];
+
+    internal static readonly GuardedAction Action = new(ActionKind.DataExport, "CustomerExporter.ExportAsync")
+    {
+        Resource = "s3://exports/customers.csv",
+        Destination = "partner-sftp",
+        Arguments =
+        [
+            new("customerId", 1204L),
+            new("format", "csv"),
+            new("since", new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero)),
+            new("apiKey", "sk-live-0123456789", IsSensitive: true),
+            new("dryRun", false),
+        ],
+    };
+
+    [Fact]
+    public void Hashing_primitive_arguments_allocates_little_more_than_the_result()
+    {
+        var hasher = new ActionHasher(null);
+        long allocated = Measure(() => hasher.ComputeHash(Action, "prod", Nonce));
+
+        // The 71-character result string is 168 bytes; boxing the arguments is the caller's.
+        Assert.True(allocated <= 200, $"hash {allocated} bytes");
+    }
+
+    internal static long Measure(Func<object> operation)
+    {
+        for (int i = 0; i < 100; i++)
+        {
+            operation();
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        const int Iterations = 100;
+        for (int i = 0; i < Iterations; i++)
+        {
+            operation();
+        }
+
+        return (GC.GetAllocatedBytesForCurrentThread() - before) / Iterations;
+    }
+}
