@@ -91,10 +91,11 @@ internal sealed class DefaultActionGuard : IActionGuard
         var environment = action.Environment ?? _options.Environment;
         var initiator = action.Initiator ?? ActionInitiator.Current ?? _options.DefaultInitiator;
 
-        Span<byte> nonce = stackalloc byte[NonceLength];
+        // The nonce lives until the decision is verified: the hash is recomputed from the arguments just before the
+        // action runs, so an argument object mutated while waiting no longer matches what the approver saw.
+        var nonce = new byte[NonceLength];
         RandomNumberGenerator.Fill(nonce);
         var actionHash = _hasher.ComputeHash(action, environment, nonce);
-        CryptographicOperations.ZeroMemory(nonce);
 
         var redacted = _redactor.Redact(action.Arguments);
         var request = new CreateApprovalRequest
@@ -145,7 +146,8 @@ internal sealed class DefaultActionGuard : IActionGuard
             ThrowUnlessApproved(action, approval);
 
             var claim = await _client.ClaimAsync(approvalId, cancellationToken).ConfigureAwait(false);
-            var expectation = new DecisionExpectation(approvalId, actionHash, action.Kind, action.Name, agentId, initiator);
+            var currentHash = _hasher.ComputeHash(action, environment, nonce);
+            var expectation = new DecisionExpectation(approvalId, currentHash, action.Kind, action.Name, agentId, initiator);
             VerifiedDecision verified;
             try
             {
@@ -188,6 +190,10 @@ internal sealed class DefaultActionGuard : IActionGuard
             }
 
             throw Annotate(ex, approvalId, action);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(nonce);
         }
     }
 

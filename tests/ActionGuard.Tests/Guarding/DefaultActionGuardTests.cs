@@ -200,6 +200,20 @@ public sealed class DefaultActionGuardTests : IDisposable
     }
 
     [Fact]
+    public async Task Arguments_mutated_while_waiting_no_longer_match_the_approval()
+    {
+        var rows = new List<string> { "row-1" };
+        var action = new GuardedAction(ActionKind.DataExport, "Exporter.Export") { Arguments = [new("rows", rows)] };
+        _client.ThenStatus(ApprovalStatus.Pending, ApprovalStatus.Approved);
+        _client.OnPoll = () => rows.Add("row-2");
+
+        var ex = await Assert.ThrowsAsync<ApprovalVerificationException>(() => RunGuarded(action));
+
+        Assert.Equal(VerificationCheck.ActionHash, ex.Check);
+        Assert.Equal(0, _runs);
+    }
+
+    [Fact]
     public async Task Self_approval_in_the_token_never_runs()
     {
         _client.CreateStatus = ApprovalStatus.Approved;

@@ -32,6 +32,8 @@ internal sealed class ScriptedApprovalClient : ApprovalClient
 
     public Action<Dictionary<string, object>>? TamperToken { get; set; }
 
+    public Action? OnPoll { get; set; }
+
     public List<(CreateApprovalRequest Request, string Key)> Created { get; } = [];
 
     public List<TimeSpan?> Polls { get; } = [];
@@ -79,6 +81,7 @@ internal sealed class ScriptedApprovalClient : ApprovalClient
     public override async Task<Approval> GetApprovalAsync(string approvalId, TimeSpan? wait = null, CancellationToken cancellationToken = default)
     {
         Polls.Add(wait);
+        OnPoll?.Invoke();
         if (PollFault is not null)
         {
             throw PollFault;
