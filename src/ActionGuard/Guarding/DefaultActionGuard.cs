@@ -157,6 +157,13 @@ internal sealed class DefaultActionGuard : IActionGuard
                 await ReportOutcomeAsync(approvalId, action, OutcomeStatus.Failed, $"Not run: the decision token failed the {ex.Check} check.").ConfigureAwait(false);
                 throw;
             }
+            catch (Exception ex) when (ex is ActionGuardException or OperationCanceledException)
+            {
+                // The claim already moved the approval to 'executing'; whatever stops verification (signing keys
+                // unavailable, cancellation), the backend must hear that the action did not run.
+                await ReportOutcomeAsync(approvalId, action, OutcomeStatus.Failed, $"Not run: the decision token could not be verified ({ex.GetType().Name}).").ConfigureAwait(false);
+                throw;
+            }
 
             GuardLog.ApprovalVerified(_logger, approvalId, action.Name, verified.Approvers);
             return new ApprovedAction(verified);
