@@ -281,4 +281,51 @@ public sealed class ApprovalFlowTests
         Assert.DoesNotContain(Jwt, error, StringComparison.Ordinal);
         Assert.DoesNotContain(Jwt, server.RequestsTo(ProtocolEndpoint.Outcome).Single().Body, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Policy_auto_approval_is_claimed_without_polling()
+    {
+        await using var server = await ProtocolTestServer.StartAsync();
+        server.Backend.When(a => a.Action.Kind == ActionKinds.DataExport).Named("reports-bucket").RespondWith(ApprovalScript.Approve());
+        await using var agent = TestAgent.Create(server);
+
+        Assert.Equal(Exporter.RowsExported, await agent.ExportAsync());
+
+        Assert.Equal(0, server.CountRequests(ProtocolEndpoint.GetApproval));
+        var claims = Assert.Single(server.Backend.Claims).Claims;
+        Assert.Equal("policy:reports-bucket", Assert.Single(claims.Approvers).Subject);
+    }
+
+    [Fact]
+    public async Task A_long_poll_that_ends_without_a_decision_is_renewed()
+    {
+        await using var server = await ProtocolTestServer.StartAsync();
+        server.Backend.RespondWith(ApprovalScript.NeverAnswer());
+        await using var agent = TestAgent.Create(server, configure: o => o.LongPollWait = TimeSpan.FromSeconds(1));
+
+        var export = agent.ExportAsync();
+        await server.WaitForRequestAsync(ProtocolEndpoint.GetApproval, occurrence: 2);
+        await server.Backend.ApproveAsync(server.Backend.Approvals.Single().Id, "alice@example.com");
+
+        Assert.Equal(Exporter.RowsExported, await export);
+        Assert.All(server.RequestsTo(ProtocolEndpoint.GetApproval), r => Assert.Equal("?wait=1", r.Query));
+    }
+
+    [Fact]
+    public async Task Concurrent_calls_get_their_own_approvals_tokens_and_outcomes()
+    {
+        await using var server = await ProtocolTestServer.StartAsync();
+        server.Backend.RespondWith(ApprovalScript.Approve(by: "alice@example.com"));
+        await using var agent = TestAgent.Create(server);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => agent.ExportAsync("s3://reports/" + i)));
+
+        Assert.All(results, r => Assert.Equal(Exporter.RowsExported, r));
+        Assert.Equal(8, agent.Log.Count);
+        Assert.Equal(8, server.Backend.Approvals.Count);
+        Assert.All(server.Backend.Approvals, a => Assert.Equal(ApprovalStatus.Succeeded, a.Status));
+        Assert.Equal(8, server.Backend.Claims.Select(c => c.Claims.Id).Distinct().Count());
+        Assert.Equal(8, server.RequestsTo(ProtocolEndpoint.CreateApproval).Select(r => r.IdempotencyKey).Distinct().Count());
+        Assert.Equal(8, server.Backend.Approvals.Select(a => a.ActionHash).Distinct().Count());
+    }
 }

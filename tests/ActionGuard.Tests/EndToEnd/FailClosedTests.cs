@@ -78,23 +78,19 @@ public sealed class FailClosedTests
     }
 
     [Fact]
-    public async Task Backend_going_down_while_the_agent_waits_fails_closed()
+    public async Task Connection_dropped_while_the_agent_waits_fails_closed_after_the_retries()
     {
         await using var server = await ProtocolTestServer.StartAsync();
         server.Backend.RespondWith(ApprovalScript.NeverAnswer());
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        server.InjectFault(ProtocolEndpoint.GetApproval, ServerFault.HoldUntil(release.Task));
         server.InjectFault(ProtocolEndpoint.GetApproval, ServerFault.DropConnection(), times: 10);
         await using var agent = TestAgent.Create(server);
 
-        var export = agent.ExportAsync();
-        await server.WaitForRequestAsync(ProtocolEndpoint.GetApproval);
-        release.SetResult();
+        var ex = await Assert.ThrowsAsync<ApprovalBackendUnavailableException>(() => agent.ExportAsync());
 
-        var ex = await Assert.ThrowsAsync<ApprovalBackendUnavailableException>(() => export);
         Assert.Equal(server.Backend.Approvals.Single().Id, ex.ApprovalId);
-        Assert.Equal(0, agent.Log.Count);
+        Assert.Equal(3, server.CountRequests(ProtocolEndpoint.GetApproval));
         Assert.Equal(0, server.CountRequests(ProtocolEndpoint.Claim));
+        Assert.Equal(0, agent.Log.Count);
     }
 
     [Fact]
@@ -258,5 +254,41 @@ public sealed class FailClosedTests
 
         Assert.Equal(0, agent.Log.Count);
         Assert.Equal(1, server.CountRequests(ProtocolEndpoint.SigningKeys));
+    }
+
+    [Fact]
+    public async Task Reply_saying_the_approval_is_already_executing_is_refused_as_a_replay()
+    {
+        await using var server = await ProtocolTestServer.StartAsync();
+        server.Backend.RespondWith(ApprovalScript.NeverAnswer());
+        server.InjectFault(ProtocolEndpoint.CreateApproval, ServerFault.RewriteJson(json => json["status"] = "executing"));
+        await using var agent = TestAgent.Create(server);
+
+        var ex = await Assert.ThrowsAsync<ApprovalVerificationException>(() => agent.ExportAsync());
+
+        Assert.Equal(VerificationCheck.Replay, ex.Check);
+        Assert.Equal(0, server.CountRequests(ProtocolEndpoint.Claim));
+        Assert.Equal(0, agent.Log.Count);
+    }
+
+    [Fact]
+    public async Task Repeated_5xx_open_the_circuit_and_later_calls_fail_fast_without_reaching_the_backend()
+    {
+        await using var server = await ProtocolTestServer.StartAsync();
+        server.Backend.RespondWith(ApprovalScript.Approve(by: "alice@example.com"));
+        server.InjectFault(ProtocolEndpoint.CreateApproval, ServerFault.Status(HttpStatusCode.ServiceUnavailable), times: 100);
+        await using var agent = TestAgent.Create(server, configure: o =>
+        {
+            o.Resilience.CircuitBreakerMinimumThroughput = 2;
+            o.Resilience.CircuitBreakerBreakDuration = TimeSpan.FromMinutes(1);
+        });
+
+        await Assert.ThrowsAsync<ApprovalBackendUnavailableException>(() => agent.ExportAsync());
+        var seen = server.CountRequests(ProtocolEndpoint.CreateApproval);
+        var ex = await Assert.ThrowsAsync<ApprovalBackendUnavailableException>(() => agent.ExportAsync());
+
+        Assert.Contains("circuit", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(seen, server.CountRequests(ProtocolEndpoint.CreateApproval));
+        Assert.Equal(0, agent.Log.Count);
     }
 }
