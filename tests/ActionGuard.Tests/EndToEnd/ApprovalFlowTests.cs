@@ -328,4 +328,46 @@ public sealed class ApprovalFlowTests
         Assert.Equal(8, server.RequestsTo(ProtocolEndpoint.CreateApproval).Select(r => r.IdempotencyKey).Distinct().Count());
         Assert.Equal(8, server.Backend.Approvals.Select(a => a.ActionHash).Distinct().Count());
     }
+
+    [Fact]
+    public async Task Caller_cancellation_while_the_create_reply_is_in_flight_still_withdraws_the_request()
+    {
+        await using var server = await ProtocolTestServer.StartAsync();
+        server.Backend.RespondWith(ApprovalScript.NeverAnswer());
+        var neverReleased = new TaskCompletionSource();
+        server.InjectFault(ProtocolEndpoint.CreateApproval, ServerFault.HoldReplyUntil(neverReleased.Task));
+        await using var agent = TestAgent.Create(server);
+        using var cts = new CancellationTokenSource();
+
+        var export = agent.ExportAsync(cancellationToken: cts.Token);
+        var pending = await server.Backend.WaitForRequestAsync();
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => export);
+
+        // The backend created the request though its reply never arrived; it must not stay pending for an approver.
+        Assert.Equal(ApprovalStatus.Cancelled, server.Backend.GetApproval(pending.Id).Status);
+        Assert.Single(server.Backend.Approvals);
+        Assert.Single(server.RequestsTo(ProtocolEndpoint.CreateApproval).Select(r => r.IdempotencyKey).Distinct());
+        Assert.Equal(0, agent.Log.Count);
+    }
+
+    [Fact]
+    public async Task Local_timeout_while_the_create_reply_is_in_flight_still_withdraws_the_request()
+    {
+        await using var server = await ProtocolTestServer.StartAsync();
+        server.Backend.RespondWith(ApprovalScript.NeverAnswer());
+        var neverReleased = new TaskCompletionSource();
+        server.InjectFault(ProtocolEndpoint.CreateApproval, ServerFault.HoldReplyUntil(neverReleased.Task));
+        await using var agent = TestAgent.Create(server);
+        var action = new GuardedAction(ActionKind.PermissionChange, "grant-admin") { Timeout = TimeSpan.FromMilliseconds(300) };
+
+        var ex = await Assert.ThrowsAsync<ApprovalTimeoutException>(() => agent.RunAsync(action));
+
+        Assert.False(ex.ExpiredOnBackend);
+        var approval = Assert.Single(server.Backend.Approvals);
+        Assert.Equal(ApprovalStatus.Cancelled, approval.Status);
+        Assert.Equal(approval.Id, ex.ApprovalId);
+        Assert.Equal(0, agent.Log.Count);
+    }
 }

@@ -190,6 +190,12 @@ public sealed class FailClosedTests
         Assert.Equal(1, server.CountRequests(ProtocolEndpoint.Claim));
         Assert.Equal(1, server.Backend.ClaimCount);
         Assert.Equal(0, agent.Log.Count);
+
+        // The agent cannot know whether its claim won; telling the backend the action did not run keeps the
+        // approval from hanging in 'executing'.
+        var approval = server.Backend.Approvals.Single();
+        Assert.Equal(ApprovalStatus.Failed, approval.Status);
+        Assert.Equal(OutcomeStatus.Failed, server.Backend.Outcomes[approval.Id].Status);
     }
 
     [Fact]

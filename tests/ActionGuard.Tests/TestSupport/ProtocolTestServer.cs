@@ -327,6 +327,11 @@ public sealed class ProtocolTestServer : IAsyncDisposable
             case ServerFault.FaultKind.DropConnection:
                 context.Abort();
                 return;
+            case ServerFault.FaultKind.HoldReply:
+                await fault.Release!.WaitAsync(context.RequestAborted);
+                response.ContentLength = buffer.Length;
+                await original.WriteAsync(buffer.ToArray(), context.RequestAborted);
+                return;
             case ServerFault.FaultKind.RewriteJson:
                 var bytes = buffer.ToArray();
                 if (response.StatusCode is >= 200 and < 300 && JsonNode.Parse(bytes) is JsonObject json)

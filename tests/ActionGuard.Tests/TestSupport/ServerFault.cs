@@ -23,6 +23,7 @@ public sealed class ServerFault
         RewriteJson,
         Delay,
         Hold,
+        HoldReply,
         DropConnection,
     }
 
@@ -68,6 +69,13 @@ public sealed class ServerFault
     {
         ArgumentNullException.ThrowIfNull(release);
         return new(FaultKind.Hold, afterEndpoint: false) { Release = release };
+    }
+
+    /// <summary>Lets the endpoint run (the backend acts), then holds its reply until <paramref name="release"/> completes or the client gives up.</summary>
+    public static ServerFault HoldReplyUntil(Task release)
+    {
+        ArgumentNullException.ThrowIfNull(release);
+        return new(FaultKind.HoldReply, afterEndpoint: true) { Release = release };
     }
 
     /// <summary>Aborts the connection without answering; the endpoint does not run.</summary>
