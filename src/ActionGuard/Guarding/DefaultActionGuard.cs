@@ -120,9 +120,10 @@ internal sealed class DefaultActionGuard : IActionGuard
         var waitStarted = _timeProvider.GetTimestamp();
 
         string? approvalId = null;
+        var idempotencyKey = NewIdempotencyKey();
         try
         {
-            var approval = await _client.CreateApprovalAsync(request, NewIdempotencyKey(), linked.Token).ConfigureAwait(false);
+            var approval = await _client.CreateApprovalAsync(request, idempotencyKey, linked.Token).ConfigureAwait(false);
             approvalId = approval.Id;
             GuardLog.ApprovalRequested(_logger, approval.Id, action.Kind, action.Name, approval.Status);
 
@@ -170,6 +171,7 @@ internal sealed class DefaultActionGuard : IActionGuard
         }
         catch (OperationCanceledException ex) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
+            approvalId ??= await FindCreatedApprovalAsync(request, idempotencyKey).ConfigureAwait(false);
             await WithdrawAsync(approvalId).ConfigureAwait(false);
             GuardLog.ApprovalTimedOut(_logger, approvalId, action.Name, expiredOnBackend: false);
             throw new ApprovalTimeoutException(
@@ -184,6 +186,7 @@ internal sealed class DefaultActionGuard : IActionGuard
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            approvalId ??= await FindCreatedApprovalAsync(request, idempotencyKey).ConfigureAwait(false);
             await WithdrawAsync(approvalId).ConfigureAwait(false);
             throw;
         }
@@ -279,6 +282,22 @@ internal sealed class DefaultActionGuard : IActionGuard
         catch (Exception ex) when (ex is ActionGuardException or OperationCanceledException)
         {
             GuardLog.OutcomeReportFailed(_logger, ex, approvalId, status);
+        }
+    }
+
+    // The create may have reached the backend although its reply never arrived. Replaying it with the same idempotency
+    // key returns that approval (or creates it), so it can be withdrawn instead of waiting, pending, for an approver.
+    private async ValueTask<string?> FindCreatedApprovalAsync(CreateApprovalRequest request, string idempotencyKey)
+    {
+        try
+        {
+            var approval = await _client.CreateApprovalAsync(request, idempotencyKey, CancellationToken.None).ConfigureAwait(false);
+            return approval.Id;
+        }
+        catch (Exception ex) when (ex is ActionGuardException or OperationCanceledException)
+        {
+            GuardLog.CancelFailed(_logger, ex, "(unknown: the create was not answered)");
+            return null;
         }
     }
 
