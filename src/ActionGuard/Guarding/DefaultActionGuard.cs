@@ -145,7 +145,20 @@ internal sealed class DefaultActionGuard : IActionGuard
 
             ThrowUnlessApproved(action, approval);
 
-            var claim = await _client.ClaimAsync(approvalId, cancellationToken).ConfigureAwait(false);
+            ClaimResult claim;
+            try
+            {
+                claim = await _client.ClaimAsync(approvalId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ApprovalBackendUnavailableException or OperationCanceledException)
+            {
+                // The claim may have won on the backend although its reply was lost. The action will not run: say so
+                // rather than leave the approval 'executing'. A backend that never saw the claim refuses this harmlessly.
+                await ReportOutcomeAsync(approvalId, action, OutcomeStatus.Failed, $"Not run: the claim was not answered ({ex.GetType().Name}).").ConfigureAwait(false);
+                throw;
+            }
+
+
             var expectation = new DecisionExpectation(approvalId, actionHash, action.Kind, action.Name, agentId, initiator);
             VerifiedDecision verified;
             try
