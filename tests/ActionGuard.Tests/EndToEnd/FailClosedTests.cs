@@ -151,7 +151,7 @@ public sealed class FailClosedTests
         await using var server = await ProtocolTestServer.StartAsync();
         server.Backend.RespondWith(ApprovalScript.Approve(by: "alice@example.com"));
         server.InjectFault(ProtocolEndpoint.CreateApproval, ServerFault.Delay(TimeSpan.FromSeconds(30)));
-        await using var agent = TestAgent.Create(server, configure: o => o.Resilience.AttemptTimeout = TimeSpan.FromMilliseconds(200));
+        await using var agent = TestAgent.Create(server, configure: o => o.Resilience.AttemptTimeout = TimeSpan.FromSeconds(1));
 
         Assert.Equal(Exporter.RowsExported, await agent.ExportAsync());
 
