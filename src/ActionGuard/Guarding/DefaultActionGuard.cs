@@ -121,9 +121,10 @@ internal sealed class DefaultActionGuard : IActionGuard
         var waitStarted = _timeProvider.GetTimestamp();
 
         string? approvalId = null;
+        var idempotencyKey = NewIdempotencyKey();
         try
         {
-            var approval = await _client.CreateApprovalAsync(request, NewIdempotencyKey(), linked.Token).ConfigureAwait(false);
+            var approval = await _client.CreateApprovalAsync(request, idempotencyKey, linked.Token).ConfigureAwait(false);
             approvalId = approval.Id;
             GuardLog.ApprovalRequested(_logger, approval.Id, action.Kind, action.Name, approval.Status);
 
@@ -145,7 +146,19 @@ internal sealed class DefaultActionGuard : IActionGuard
 
             ThrowUnlessApproved(action, approval);
 
-            var claim = await _client.ClaimAsync(approvalId, cancellationToken).ConfigureAwait(false);
+            ClaimResult claim;
+            try
+            {
+                claim = await _client.ClaimAsync(approvalId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ApprovalBackendUnavailableException or OperationCanceledException)
+            {
+                // The claim may have won on the backend although its reply was lost. The action will not run: say so
+                // rather than leave the approval 'executing'. A backend that never saw the claim refuses this harmlessly.
+                await ReportOutcomeAsync(approvalId, action, OutcomeStatus.Failed, $"Not run: the claim was not answered ({ex.GetType().Name}).").ConfigureAwait(false);
+                throw;
+            }
+
             var currentHash = _hasher.ComputeHash(action, environment, nonce);
             var expectation = new DecisionExpectation(approvalId, currentHash, action.Kind, action.Name, agentId, initiator);
             VerifiedDecision verified;
@@ -159,12 +172,20 @@ internal sealed class DefaultActionGuard : IActionGuard
                 await ReportOutcomeAsync(approvalId, action, OutcomeStatus.Failed, $"Not run: the decision token failed the {ex.Check} check.").ConfigureAwait(false);
                 throw;
             }
+            catch (Exception ex) when (ex is ActionGuardException or OperationCanceledException)
+            {
+                // The claim already moved the approval to 'executing'; whatever stops verification (signing keys
+                // unavailable, cancellation), the backend must hear that the action did not run.
+                await ReportOutcomeAsync(approvalId, action, OutcomeStatus.Failed, $"Not run: the decision token could not be verified ({ex.GetType().Name}).").ConfigureAwait(false);
+                throw;
+            }
 
             GuardLog.ApprovalVerified(_logger, approvalId, action.Name, verified.Approvers);
             return new ApprovedAction(verified);
         }
         catch (OperationCanceledException ex) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
+            approvalId ??= await FindCreatedApprovalAsync(request, idempotencyKey).ConfigureAwait(false);
             await WithdrawAsync(approvalId).ConfigureAwait(false);
             GuardLog.ApprovalTimedOut(_logger, approvalId, action.Name, expiredOnBackend: false);
             throw new ApprovalTimeoutException(
@@ -179,6 +200,7 @@ internal sealed class DefaultActionGuard : IActionGuard
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            approvalId ??= await FindCreatedApprovalAsync(request, idempotencyKey).ConfigureAwait(false);
             await WithdrawAsync(approvalId).ConfigureAwait(false);
             throw;
         }
@@ -278,6 +300,22 @@ internal sealed class DefaultActionGuard : IActionGuard
         catch (Exception ex) when (ex is ActionGuardException or OperationCanceledException)
         {
             GuardLog.OutcomeReportFailed(_logger, ex, approvalId, status);
+        }
+    }
+
+    // The create may have reached the backend although its reply never arrived. Replaying it with the same idempotency
+    // key returns that approval (or creates it), so it can be withdrawn instead of waiting, pending, for an approver.
+    private async ValueTask<string?> FindCreatedApprovalAsync(CreateApprovalRequest request, string idempotencyKey)
+    {
+        try
+        {
+            var approval = await _client.CreateApprovalAsync(request, idempotencyKey, CancellationToken.None).ConfigureAwait(false);
+            return approval.Id;
+        }
+        catch (Exception ex) when (ex is ActionGuardException or OperationCanceledException)
+        {
+            GuardLog.CancelFailed(_logger, ex, "(unknown: the create was not answered)");
+            return null;
         }
     }
 
