@@ -34,7 +34,7 @@ namespace ActionGuard.Hashing;
 /// significant digits), otherwise as a string of its exact digits without trailing zeros.</description></item>
 /// <item><description><see cref="Guid"/> as <c>"D"</c>; <see cref="DateTime"/>, <see cref="DateTimeOffset"/>, <see cref="DateOnly"/>
 /// and <see cref="TimeOnly"/> as ISO 8601 round-trip <c>"O"</c>; <see cref="TimeSpan"/> as constant <c>"c"</c>;
-/// <see cref="Uri"/> as its original string; enums as their name (<c>ToString()</c>); <see cref="T:byte[]"/> and
+/// <see cref="Uri"/> as its original string; enums as their name (<c>ToString()</c>); <c>byte[]</c> and
 /// <see cref="ReadOnlyMemory{T}"/> of bytes as standard base64.</description></item>
 /// <item><description>A <see cref="JsonElement"/> or <see cref="JsonDocument"/> as its canonical form.</description></item>
 /// <item><description>Anything else through System.Text.Json with <c>ArgumentSerializerOptions</c> (reflection-based defaults when
