@@ -1,0 +1,51 @@
+using ActionGuard.Server.Endpoints;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ActionGuard.Server;
+
+/// <summary>Adds the approval backend's endpoints to an application.</summary>
+public static class ActionGuardServerApplicationBuilderExtensions
+{
+    /// <summary>
+    /// Adds a problem+json error boundary, routing and every endpoint of the protocol (<c>/v1/approvals</c>,
+    /// <c>/v1/audit</c>, <c>/.well-known/jwks.json</c>, <c>/healthz</c>, <c>/readyz</c>).
+    /// </summary>
+    /// <param name="app">The application builder.</param>
+    /// <returns>The same application builder.</returns>
+    public static IApplicationBuilder UseActionGuardServer(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.Use(static async (context, next) =>
+        {
+            try
+            {
+                await next(context).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!context.Response.HasStarted && ex is not OperationCanceledException)
+            {
+                var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("ActionGuard.Server");
+                ServerLog.Unhandled(logger, ex, context.Request.Method, context.Request.Path.Value ?? string.Empty);
+                context.Response.Clear();
+                await HttpHelpers.WriteProblemAsync(context, new Approvals.ApiProblem(
+                    System.Net.HttpStatusCode.InternalServerError,
+                    "internal",
+                    "Internal error",
+                    "The backend failed to handle the request; nothing was changed unless the audit log shows it.")).ConfigureAwait(false);
+            }
+        });
+        app.UseRouting();
+        app.UseEndpoints(static endpoints => MapEndpoints(endpoints));
+        return app;
+    }
+
+    private static void MapEndpoints(IEndpointRouteBuilder endpoints)
+    {
+        ApprovalEndpoints.Map(endpoints);
+        AuditEndpoints.Map(endpoints);
+        SystemEndpoints.Map(endpoints);
+    }
+}

@@ -1,0 +1,51 @@
+namespace ActionGuard.Server;
+
+/// <summary>
+/// Options of the approval backend, bound from the <c>ActionGuard</c> configuration section (appsettings.json,
+/// environment variables such as <c>ActionGuard__DataDirectory</c>, or <c>--ActionGuard:DataDirectory</c>) and
+/// validated at start.
+/// </summary>
+public sealed class ActionGuardServerOptions
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "ActionGuard";
+
+    /// <summary>Gets or sets the folder of the SQLite database; created on first start. Default <c>data</c> under the content root.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>
+    /// Gets or sets the issuer written into decision tokens: the backend's public base URL as agents configure it.
+    /// When unset, the scheme, host and path base of each request are used.
+    /// </summary>
+    public string? Issuer { get; set; }
+
+    /// <summary>Gets or sets the base of review links; the approval id is appended. When unset, approvals carry no <c>reviewUrl</c>.</summary>
+    public string? ReviewUrlBase { get; set; }
+
+    /// <summary>Gets or sets how long a request may stay pending when its policy rule names no TTL. Default 15 minutes.</summary>
+    public TimeSpan DefaultTtl { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Gets or sets how long an approved request may wait to be claimed before it expires. Default 5 minutes.</summary>
+    public TimeSpan ClaimWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Gets or sets the lifetime of decision tokens, at most 5 minutes. Default 2 minutes.</summary>
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Gets or sets how old the signing key may get before a new one is created at start. Default 30 days.</summary>
+    public TimeSpan KeyRotationInterval { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Gets or sets the group whose members may read and verify the audit log. Default <c>actionguard-auditors</c>.</summary>
+    public string AuditorGroup { get; set; } = "actionguard-auditors";
+
+    /// <summary>Gets the OIDC issuers whose JWTs identify approvers and auditors.</summary>
+    public IList<OidcIssuerOptions> Issuers { get; } = new List<OidcIssuerOptions>();
+
+    /// <summary>Gets how agents authenticate.</summary>
+    public AgentAuthenticationOptions Agents { get; } = new();
+
+    /// <summary>Gets the policy: rules that set thresholds, approver groups and TTLs, or decide at once.</summary>
+    public PolicyOptions Policy { get; } = new();
+
+    /// <summary>Gets the request limits.</summary>
+    public ServerLimitsOptions Limits { get; } = new();
+}

@@ -1,0 +1,69 @@
+using ActionGuard.Server.Approvals;
+using ActionGuard.Server.Audit;
+using ActionGuard.Server.Hosting;
+using ActionGuard.Server.Identity;
+using ActionGuard.Server.Policy;
+using ActionGuard.Server.Store;
+using ActionGuard.Server.Tokens;
+using ActionGuard.Server.Waiting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace ActionGuard.Server;
+
+/// <summary>Registers the approval backend's services.</summary>
+public static class ActionGuardServerServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the backend: options bound from the <c>ActionGuard</c> section of <paramref name="configuration"/> and
+    /// validated at start, the SQLite store, identity, policy, signing keys and the startup work. Map the endpoints with
+    /// <see cref="ActionGuardServerApplicationBuilderExtensions.UseActionGuardServer"/>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The configuration root.</param>
+    /// <returns>The same service collection.</returns>
+    public static IServiceCollection AddActionGuardServer(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddOptions<ActionGuardServerOptions>()
+            .Bind(configuration.GetSection(ActionGuardServerOptions.SectionName))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ActionGuardServerOptions>, ServerOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpClient(CallerAuthenticator.HttpClientName);
+
+        services.TryAddSingleton<IApprovalStore>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ActionGuardServerOptions>>().Value;
+            var root = sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
+            return new SqliteApprovalStore(Path.Combine(root, options.DataDirectory));
+        });
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ActionGuardServerOptions>>().Value;
+            var errors = new List<string>();
+            var engine = PolicyEngine.Create(options, sp.GetRequiredService<IHostEnvironment>().ContentRootPath, errors);
+            return errors.Count == 0 ? engine : throw new OptionsValidationException(ActionGuardServerOptions.SectionName, typeof(ActionGuardServerOptions), errors);
+        });
+        services.TryAddSingleton(sp =>
+        {
+            var limits = sp.GetRequiredService<IOptions<ActionGuardServerOptions>>().Value.Limits;
+            return new AgentRateLimiter(sp.GetRequiredService<TimeProvider>(), limits.AgentRequestsPerSecond, limits.AgentBurst);
+        });
+        services.TryAddSingleton<ApprovalSignals>();
+        services.TryAddSingleton<ExpiryScheduler>();
+        services.TryAddSingleton<ServerSigningKeys>();
+        services.TryAddSingleton<DecisionTokenIssuer>();
+        services.TryAddSingleton<CallerAuthenticator>();
+        services.TryAddSingleton<RequestGate>();
+        services.TryAddSingleton<ApprovalService>();
+        services.TryAddSingleton<AuditVerifier>();
+        services.AddHostedService<ServerInitializer>();
+        return services;
+    }
+}

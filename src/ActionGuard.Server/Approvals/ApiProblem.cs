@@ -1,0 +1,46 @@
+using System.Net;
+
+namespace ActionGuard.Server.Approvals;
+
+/// <summary>An RFC 9457 problem: a stable <see cref="Type"/> per error and, for validation, the fields at fault.</summary>
+internal sealed class ApiProblem
+{
+    public const string TypeBase = "https://actionguard.dev/problems/";
+
+    public ApiProblem(HttpStatusCode status, string name, string title, string detail, IReadOnlyDictionary<string, string[]>? errors = null)
+    {
+        Status = (int)status;
+        Type = TypeBase + name;
+        Title = title;
+        Detail = detail;
+        Errors = errors;
+    }
+
+    public int Status { get; }
+
+    public string Type { get; }
+
+    public string Title { get; }
+
+    public string Detail { get; }
+
+    public IReadOnlyDictionary<string, string[]>? Errors { get; }
+
+    /// <summary>Seconds to wait before retrying, for 429.</summary>
+    public int? RetryAfterSeconds { get; init; }
+
+    public static ApiProblem Validation(IReadOnlyDictionary<string, string[]> errors) =>
+        new(HttpStatusCode.BadRequest, "validation", "The request is not valid", "See 'errors' for the fields at fault: " + string.Join(", ", errors.Keys) + ".", errors);
+
+    public static ApiProblem Validation(string field, string message) =>
+        Validation(new Dictionary<string, string[]>(StringComparer.Ordinal) { [field] = [message] });
+
+    public static ApiProblem NotFound(string id) =>
+        new(HttpStatusCode.NotFound, "approval-not-found", "Approval not found", $"There is no approval '{id}'.");
+
+    public static ApiProblem NotOwner(string id) =>
+        new(HttpStatusCode.Forbidden, "not-owner", "Not the owning agent", $"Approval '{id}' belongs to another agent.");
+
+    public static ApiProblem NotPending(string id, string status) =>
+        new(HttpStatusCode.Conflict, "not-pending", "Approval is not pending", $"Approval '{id}' is {status}.");
+}

@@ -1,0 +1,296 @@
+using System.Net;
+using System.Security.Cryptography;
+using ActionGuard.Client;
+using ActionGuard.Server.Audit;
+using ActionGuard.Server.Identity;
+using ActionGuard.Server.Policy;
+using ActionGuard.Server.Store;
+using ActionGuard.Server.Tokens;
+using ActionGuard.Server.Waiting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ActionGuard.Server.Approvals;
+
+/// <summary>
+/// The use cases behind the endpoints. Each change runs as one store transaction; after it commits, waiters are woken
+/// and the expiry timer is moved.
+/// </summary>
+internal sealed class ApprovalService
+{
+    private readonly IApprovalStore _store;
+    private readonly ApprovalSignals _signals;
+    private readonly ExpiryScheduler _expiry;
+    private readonly PolicyEngine _policy;
+    private readonly DecisionTokenIssuer _tokens;
+    private readonly CallerAuthenticator _authenticator;
+    private readonly TimeProvider _timeProvider;
+    private readonly ActionGuardServerOptions _options;
+    private readonly ILogger _logger;
+
+    public ApprovalService(
+        IApprovalStore store,
+        ApprovalSignals signals,
+        ExpiryScheduler expiry,
+        PolicyEngine policy,
+        DecisionTokenIssuer tokens,
+        CallerAuthenticator authenticator,
+        IOptions<ActionGuardServerOptions> options,
+        TimeProvider timeProvider,
+        ILogger<ApprovalService> logger)
+    {
+        _store = store;
+        _signals = signals;
+        _expiry = expiry;
+        _policy = policy;
+        _tokens = tokens;
+        _authenticator = authenticator;
+        _options = options.Value;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _expiry.Start(ExpireAsync);
+    }
+
+    public string? ReviewUrlBase => _options.ReviewUrlBase;
+
+    public async Task<(ApprovalRecord? Record, bool Created, ApiProblem? Problem)> CreateAsync(
+        string agentId, string idempotencyKey, CreateCommand command, string issuer, CancellationToken cancellationToken)
+    {
+        var initiator = command.Initiator;
+        if (command.InitiatorToken is { } token)
+        {
+            // A proven initiator replaces the stated claims: self-approval checks must rest on what the IdP says.
+            var proven = await _authenticator.ValidateInitiatorAsync(token).ConfigureAwait(false);
+            if (proven is null)
+            {
+                return (null, false, ApiProblem.Validation("initiator.token", "The initiator's token is not valid for any configured issuer."));
+            }
+
+            if (initiator is not null && (initiator.Subject != proven.Subject || (initiator.Issuer is not null && initiator.Issuer.TrimEnd('/') != proven.Issuer!.TrimEnd('/'))))
+            {
+                return (null, false, ApiProblem.Validation("initiator", "The initiator's subject or issuer differs from its token."));
+            }
+
+            initiator = proven;
+        }
+        else if (initiator is not null)
+        {
+            initiator = new ApprovalParty { Issuer = initiator.Issuer, Subject = initiator.Subject, Name = initiator.Name, Email = initiator.Email };
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        var decision = _policy.Evaluate(command.Action);
+        var id = "apr_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var record = new ApprovalRecord
+        {
+            Id = id,
+            Status = ApprovalStatus.Pending,
+            Action = command.Action,
+            AgentId = agentId,
+            Initiator = initiator,
+            Arguments = command.Arguments,
+            DataClasses = command.DataClasses,
+            Justification = command.Justification,
+            ActionHash = command.ActionHash,
+            Policy = decision.Policy,
+            CreatedAt = now,
+            ExpiresAt = now + decision.Ttl,
+            IdempotencyKey = idempotencyKey,
+            RequestHash = command.RequestHash,
+        };
+
+        var audit = new List<AuditEntry>(3)
+        {
+            new(AuditTypes.Requested, id, AuditData.Agent(agentId), now, AuditData.Build(w =>
+            {
+                w.WriteString("kind", command.Action.Kind);
+                w.WriteString("name", command.Action.Name);
+                AuditData.WriteOptional(w, "resource", command.Action.Resource);
+                AuditData.WriteOptional(w, "destination", command.Action.Destination);
+                AuditData.WriteOptional(w, "environment", command.Action.Environment);
+                AuditData.WriteParty(w, "initiator", initiator);
+                AuditData.WriteOptional(w, "justification", command.Justification);
+                w.WriteString("actionHash", command.ActionHash);
+                w.WriteString("rule", decision.Policy.Rule);
+                w.WriteNumber("minApprovals", decision.Policy.MinApprovals);
+                w.WriteStartObject("dataClasses");
+                foreach (var (name, count) in command.DataClasses)
+                {
+                    w.WriteNumber(name, count);
+                }
+
+                w.WriteEndObject();
+            })),
+        };
+
+        if (decision.AutoVerdict is { } verdict)
+        {
+            var rule = decision.Policy.Rule!;
+            var policyParty = new ApprovalParty { Issuer = issuer, Subject = ApprovalStateMachine.PolicySubjectPrefix + rule, Name = rule };
+            var reason = decision.Reason ?? (verdict == ApprovalVerdict.Deny ? $"Denied by policy rule '{rule}'." : null);
+            var actor = ApprovalStateMachine.PolicySubjectPrefix + rule;
+            record = record with
+            {
+                Status = verdict == ApprovalVerdict.Approve ? ApprovalStatus.Approved : ApprovalStatus.Denied,
+                Decisions = [new ApprovalDecision { Approver = policyParty, Verdict = verdict, Reason = reason, At = now }],
+                ExpiresAt = verdict == ApprovalVerdict.Approve ? now + _options.ClaimWindow : record.ExpiresAt,
+            };
+            audit.Add(new(AuditTypes.AutoDecided, id, actor, now, AuditData.Build(w =>
+            {
+                w.WriteString("verdict", verdict == ApprovalVerdict.Approve ? "approve" : "deny");
+                AuditData.WriteOptional(w, "reason", reason);
+            })));
+            audit.Add(new(verdict == ApprovalVerdict.Approve ? AuditTypes.Approved : AuditTypes.Denied, id, actor, now, AuditData.Build(_ => { })));
+        }
+
+        var outcome = await _store.CreateAsync(record, audit, cancellationToken).ConfigureAwait(false);
+        if (!outcome.Created)
+        {
+            if (!string.Equals(outcome.Record.RequestHash, command.RequestHash, StringComparison.Ordinal))
+            {
+                return (null, false, new ApiProblem(
+                    HttpStatusCode.Conflict,
+                    "idempotency-conflict",
+                    "Idempotency key reused",
+                    $"The idempotency key was already used with another body (approval '{outcome.Record.Id}')."));
+            }
+
+            return (await RefreshAsync(outcome.Record, cancellationToken).ConfigureAwait(false), false, null);
+        }
+
+        ServerLog.Created(_logger, id, agentId, command.Action.Kind, command.Action.Name, decision.Policy.Rule, outcome.Record.Status);
+        AfterChange(outcome.Record);
+        return (outcome.Record, true, null);
+    }
+
+    /// <summary>Reads an approval, expiring it first when its time has passed.</summary>
+    public async Task<ApprovalRecord?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        var record = await _store.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        return record is null ? null : await RefreshAsync(record, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Waits up to <paramref name="wait"/> for a pending approval to change status. The signal is taken before each read
+    /// so a change committed between the read and the wait still wakes it.
+    /// </summary>
+    public async Task<ApprovalRecord?> WaitAsync(string id, TimeSpan wait, Func<ApprovalRecord, bool> authorize, CancellationToken cancellationToken)
+    {
+        var deadline = _timeProvider.GetTimestamp();
+        while (true)
+        {
+            var changed = _signals.NextChange(id);
+            var record = await GetAsync(id, cancellationToken).ConfigureAwait(false);
+            if (record is null || !authorize(record) || record.Status != ApprovalStatus.Pending)
+            {
+                return record;
+            }
+
+            var remaining = wait - _timeProvider.GetElapsedTime(deadline);
+            if (remaining <= TimeSpan.Zero)
+            {
+                return record;
+            }
+
+            try
+            {
+                await changed.WaitAsync(remaining, _timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                return await GetAsync(id, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public Task<ApprovalPage> ListAsync(ApprovalStatus? status, string? cursor, int limit, CancellationToken cancellationToken) =>
+        _store.ListAsync(status, cursor, limit, cancellationToken);
+
+    public Task<TransitionResult?> DecideAsync(string id, Caller approver, ApprovalVerdict verdict, string? reason, CancellationToken cancellationToken) =>
+        ApplyAsync(id, r => ApprovalStateMachine.Decide(r, approver.Person!, approver.Groups, verdict, reason, _options.ClaimWindow, _timeProvider.GetUtcNow()), cancellationToken);
+
+    public async Task<(TransitionResult? Result, string? Token)> ClaimAsync(string id, string agentId, string issuer, CancellationToken cancellationToken)
+    {
+        var jti = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var result = await ApplyAsync(id, r => ApprovalStateMachine.Claim(r, agentId, jti, _timeProvider.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        if (result is null || result.Error is not null)
+        {
+            return (result, null);
+        }
+
+        return (result, _tokens.Issue(result.Current, issuer, _timeProvider.GetUtcNow()));
+    }
+
+    public Task<TransitionResult?> ReportOutcomeAsync(string id, string agentId, OutcomeStatus status, string? error, CancellationToken cancellationToken) =>
+        ApplyAsync(id, r => ApprovalStateMachine.Outcome(r, agentId, status, error, _timeProvider.GetUtcNow()), cancellationToken);
+
+    public Task<TransitionResult?> CancelAsync(string id, string agentId, CancellationToken cancellationToken) =>
+        ApplyAsync(id, r => ApprovalStateMachine.Cancel(r, agentId, _timeProvider.GetUtcNow()), cancellationToken);
+
+    /// <summary>Schedules the expiry timers of every approval that can still expire; after a start.</summary>
+    public async Task ResumeAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (id, expiresAt) in await _store.ListExpirableAsync(cancellationToken).ConfigureAwait(false))
+        {
+            _expiry.Schedule(id, expiresAt);
+        }
+    }
+
+    private async Task ExpireAsync(string id)
+    {
+        try
+        {
+            var result = await ApplyAsync(id, r => ApprovalStateMachine.Expire(r, _timeProvider.GetUtcNow()), CancellationToken.None).ConfigureAwait(false);
+            if (result is { Updated: null, Current: var current }
+                && current.Status is ApprovalStatus.Pending or ApprovalStatus.Approved
+                && !ApprovalStateMachine.IsDue(current, _timeProvider.GetUtcNow()))
+            {
+                // The timer fired early (coarse clocks): arm it again for the rest.
+                _expiry.Schedule(id, current.ExpiresAt);
+            }
+        }
+#pragma warning disable CA1031 // A failed expiry is retried by the next read; it must not crash the timer thread.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            ServerLog.ExpiryFailed(_logger, ex, id);
+        }
+    }
+
+    private async Task<ApprovalRecord> RefreshAsync(ApprovalRecord record, CancellationToken cancellationToken)
+    {
+        if (!ApprovalStateMachine.IsDue(record, _timeProvider.GetUtcNow()))
+        {
+            return record;
+        }
+
+        var result = await ApplyAsync(record.Id, r => ApprovalStateMachine.Expire(r, _timeProvider.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        return result?.Current ?? record;
+    }
+
+    private async Task<TransitionResult?> ApplyAsync(string id, Func<ApprovalRecord, TransitionResult> transition, CancellationToken cancellationToken)
+    {
+        var result = await _store.UpdateAsync(id, transition, cancellationToken).ConfigureAwait(false);
+        if (result?.Updated is { } updated)
+        {
+            ServerLog.Transitioned(_logger, updated.Id, updated.Status);
+            AfterChange(updated);
+        }
+
+        return result;
+    }
+
+    private void AfterChange(ApprovalRecord record)
+    {
+        if (record.Status is ApprovalStatus.Pending or ApprovalStatus.Approved)
+        {
+            _expiry.Schedule(record.Id, record.ExpiresAt);
+        }
+        else
+        {
+            _expiry.Cancel(record.Id);
+        }
+
+        _signals.Signal(record.Id);
+    }
+}

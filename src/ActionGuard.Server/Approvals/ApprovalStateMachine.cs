@@ -1,0 +1,245 @@
+using System.Globalization;
+using System.Net;
+using ActionGuard.Client;
+using ActionGuard.Server.Audit;
+
+namespace ActionGuard.Server.Approvals;
+
+/// <summary>
+/// The protocol's state machine as pure functions of a stored record and the current time. The store runs them inside a
+/// write transaction, so two racing callers see each other's result and exactly one of them wins.
+/// </summary>
+internal static class ApprovalStateMachine
+{
+    public const string PolicySubjectPrefix = "policy:";
+
+    private static readonly HashSet<(ApprovalStatus, ApprovalStatus)> Allowed =
+    [
+        (ApprovalStatus.Pending, ApprovalStatus.Approved),
+        (ApprovalStatus.Pending, ApprovalStatus.Denied),
+        (ApprovalStatus.Pending, ApprovalStatus.Expired),
+        (ApprovalStatus.Pending, ApprovalStatus.Cancelled),
+        (ApprovalStatus.Approved, ApprovalStatus.Executing),
+        (ApprovalStatus.Approved, ApprovalStatus.Expired),
+        (ApprovalStatus.Executing, ApprovalStatus.Succeeded),
+        (ApprovalStatus.Executing, ApprovalStatus.Failed),
+    ];
+
+    public static string StatusName(ApprovalStatus status) => status.ToString().ToLowerInvariant();
+
+    public static bool IsDue(ApprovalRecord record, DateTimeOffset now) =>
+        record.Status is ApprovalStatus.Pending or ApprovalStatus.Approved && now >= record.ExpiresAt;
+
+    /// <summary>Expires the record when its TTL or claim window has passed; otherwise leaves it.</summary>
+    public static TransitionResult Expire(ApprovalRecord record, DateTimeOffset now)
+    {
+        if (!IsDue(record, now))
+        {
+            return TransitionResult.Unchanged(record);
+        }
+
+        var updated = Move(record, ApprovalStatus.Expired);
+        var entry = new AuditEntry(AuditTypes.Expired, record.Id, AuditData.System, now, AuditData.Build(w =>
+        {
+            w.WriteString("from", StatusName(record.Status));
+            w.WriteString("expiresAt", AuditChain.FormatTime(record.ExpiresAt));
+        }));
+        return TransitionResult.Changed(updated, [entry]);
+    }
+
+    public static TransitionResult Decide(
+        ApprovalRecord record,
+        ApprovalParty approver,
+        IReadOnlySet<string> approverGroups,
+        ApprovalVerdict verdict,
+        string? reason,
+        TimeSpan claimWindow,
+        DateTimeOffset now)
+    {
+        var expired = Expire(record, now);
+        if (expired.Updated is not null)
+        {
+            return TransitionResult.Changed(expired.Updated, expired.Audit, ApiProblem.NotPending(record.Id, "expired"));
+        }
+
+        if (approver.Subject.StartsWith(PolicySubjectPrefix, StringComparison.Ordinal))
+        {
+            return TransitionResult.Unchanged(record, new ApiProblem(HttpStatusCode.Forbidden, "reserved-identity", "Reserved identity", "Subjects starting with 'policy:' are reserved for policy decisions."));
+        }
+
+        if (IsInitiator(record, approver))
+        {
+            return TransitionResult.Unchanged(record, SelfApproval($"{approver} initiated approval '{record.Id}' and cannot decide on it."));
+        }
+
+        if (string.Equals(approver.Subject, record.AgentId, StringComparison.Ordinal))
+        {
+            return TransitionResult.Unchanged(record, SelfApproval($"Agent '{record.AgentId}' cannot decide on its own approval '{record.Id}'."));
+        }
+
+        if (record.Policy.ApproverGroups.Count > 0 && !record.Policy.ApproverGroups.Any(approverGroups.Contains))
+        {
+            return TransitionResult.Unchanged(record, new ApiProblem(
+                HttpStatusCode.Forbidden,
+                "not-in-approver-group",
+                "Not an approver for this request",
+                $"Approval '{record.Id}' needs an approver in one of: {string.Join(", ", record.Policy.ApproverGroups)}."));
+        }
+
+        if (record.Status != ApprovalStatus.Pending)
+        {
+            return TransitionResult.Unchanged(record, ApiProblem.NotPending(record.Id, StatusName(record.Status)));
+        }
+
+        // Thresholds count people: one (issuer, subject) decides once, whatever groups it arrives with.
+        if (record.Decisions.Any(d => d.Approver.IsSameIdentity(approver)))
+        {
+            return TransitionResult.Unchanged(record, new ApiProblem(HttpStatusCode.Conflict, "duplicate-decision", "Already decided", $"{approver} has already decided on approval '{record.Id}'."));
+        }
+
+        var decision = new ApprovalDecision { Approver = Strip(approver), Verdict = verdict, Reason = reason, At = now };
+        var decisions = record.Decisions.Append(decision).ToList();
+        var actor = AuditData.Person(approver);
+        var audit = new List<AuditEntry>(2)
+        {
+            new(AuditTypes.Decided, record.Id, actor, now, AuditData.Build(w =>
+            {
+                w.WriteString("verdict", verdict == ApprovalVerdict.Approve ? "approve" : "deny");
+                AuditData.WriteOptional(w, "reason", reason);
+                AuditData.WriteParty(w, "approver", approver);
+            })),
+        };
+
+        var updated = record with { Decisions = decisions };
+        if (verdict == ApprovalVerdict.Deny)
+        {
+            updated = Move(updated, ApprovalStatus.Denied);
+            audit.Add(new(AuditTypes.Denied, record.Id, actor, now, AuditData.Build(w => w.WriteString("reason", reason))));
+        }
+        else if (decisions.Count(d => d.Verdict == ApprovalVerdict.Approve) >= record.Policy.MinApprovals)
+        {
+            updated = Move(updated, ApprovalStatus.Approved) with { ExpiresAt = now + claimWindow };
+            audit.Add(new(AuditTypes.Approved, record.Id, actor, now, AuditData.Build(w =>
+            {
+                w.WriteNumber("approvals", decisions.Count(d => d.Verdict == ApprovalVerdict.Approve));
+                w.WriteString("claimBy", AuditChain.FormatTime(now + claimWindow));
+            })));
+        }
+
+        return TransitionResult.Changed(updated, audit);
+    }
+
+    public static TransitionResult Claim(ApprovalRecord record, string agentId, string tokenId, DateTimeOffset now)
+    {
+        if (!string.Equals(record.AgentId, agentId, StringComparison.Ordinal))
+        {
+            return TransitionResult.Unchanged(record, ApiProblem.NotOwner(record.Id));
+        }
+
+        var expired = Expire(record, now);
+        if (expired.Updated is not null)
+        {
+            return TransitionResult.Changed(expired.Updated, expired.Audit, NotApproved(record.Id, "expired"));
+        }
+
+        if (record.Status is ApprovalStatus.Executing or ApprovalStatus.Succeeded or ApprovalStatus.Failed)
+        {
+            return TransitionResult.Unchanged(record, new ApiProblem(HttpStatusCode.Conflict, "already-claimed", "Approval already claimed", $"Approval '{record.Id}' has already been claimed."));
+        }
+
+        if (record.Status != ApprovalStatus.Approved)
+        {
+            return TransitionResult.Unchanged(record, NotApproved(record.Id, StatusName(record.Status)));
+        }
+
+        var updated = Move(record, ApprovalStatus.Executing) with { TokenId = tokenId, ClaimedAt = now };
+        var entry = new AuditEntry(AuditTypes.Claimed, record.Id, AuditData.Agent(agentId), now, AuditData.Build(w => w.WriteString("jti", tokenId)));
+        return TransitionResult.Changed(updated, [entry]);
+    }
+
+    public static TransitionResult Outcome(ApprovalRecord record, string agentId, OutcomeStatus status, string? error, DateTimeOffset now)
+    {
+        if (!string.Equals(record.AgentId, agentId, StringComparison.Ordinal))
+        {
+            return TransitionResult.Unchanged(record, ApiProblem.NotOwner(record.Id));
+        }
+
+        var target = status == OutcomeStatus.Succeeded ? ApprovalStatus.Succeeded : ApprovalStatus.Failed;
+
+        // A retried report of the same outcome is answered like the first one.
+        if (record.Status == target)
+        {
+            return TransitionResult.Unchanged(record);
+        }
+
+        if (record.Status != ApprovalStatus.Executing)
+        {
+            return TransitionResult.Unchanged(record, new ApiProblem(
+                HttpStatusCode.Conflict,
+                "not-executing",
+                "Approval is not executing",
+                $"Approval '{record.Id}' is {StatusName(record.Status)}; an outcome can only be reported for a claimed approval."));
+        }
+
+        var updated = Move(record, target) with { OutcomeError = error };
+        var type = target == ApprovalStatus.Succeeded ? AuditTypes.Succeeded : AuditTypes.Failed;
+        var entry = new AuditEntry(type, record.Id, AuditData.Agent(agentId), now, AuditData.Build(w => AuditData.WriteOptional(w, "error", error)));
+        return TransitionResult.Changed(updated, [entry]);
+    }
+
+    public static TransitionResult Cancel(ApprovalRecord record, string agentId, DateTimeOffset now)
+    {
+        if (!string.Equals(record.AgentId, agentId, StringComparison.Ordinal))
+        {
+            return TransitionResult.Unchanged(record, ApiProblem.NotOwner(record.Id));
+        }
+
+        if (record.Status == ApprovalStatus.Cancelled)
+        {
+            return TransitionResult.Unchanged(record);
+        }
+
+        var expired = Expire(record, now);
+        if (expired.Updated is not null)
+        {
+            return TransitionResult.Changed(expired.Updated, expired.Audit, ApiProblem.NotPending(record.Id, "expired"));
+        }
+
+        if (record.Status != ApprovalStatus.Pending)
+        {
+            return TransitionResult.Unchanged(record, ApiProblem.NotPending(record.Id, StatusName(record.Status)));
+        }
+
+        var updated = Move(record, ApprovalStatus.Cancelled);
+        var entry = new AuditEntry(AuditTypes.Cancelled, record.Id, AuditData.Agent(agentId), now, AuditData.Build(_ => { }));
+        return TransitionResult.Changed(updated, [entry]);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="approver"/> is the initiator. An initiator stated without an issuer is matched on the
+    /// subject alone, so leaving the issuer out cannot open a way to approve one's own request.
+    /// </summary>
+    public static bool IsInitiator(ApprovalRecord record, ApprovalParty approver) =>
+        record.Initiator is { } initiator
+        && string.Equals(initiator.Subject, approver.Subject, StringComparison.Ordinal)
+        && (initiator.Issuer is null || string.Equals(initiator.Issuer, approver.Issuer, StringComparison.Ordinal));
+
+    private static ApprovalRecord Move(ApprovalRecord record, ApprovalStatus to)
+    {
+        if (!Allowed.Contains((record.Status, to)))
+        {
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"Approval '{record.Id}' cannot move from {record.Status} to {to}."));
+        }
+
+        return record with { Status = to };
+    }
+
+    private static ApprovalParty Strip(ApprovalParty party) =>
+        new() { Issuer = party.Issuer, Subject = party.Subject, Name = party.Name, Email = party.Email };
+
+    private static ApiProblem SelfApproval(string detail) =>
+        new(HttpStatusCode.Forbidden, "self-approval", "Self-approval is not allowed", detail);
+
+    private static ApiProblem NotApproved(string id, string status) =>
+        new(HttpStatusCode.Conflict, "not-approved", "Approval is not approved", $"Approval '{id}' is {status}; only an approved approval can be claimed.");
+}

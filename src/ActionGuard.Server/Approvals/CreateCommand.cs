@@ -1,0 +1,15 @@
+using System.Text.Json;
+using ActionGuard.Client;
+
+namespace ActionGuard.Server.Approvals;
+
+/// <summary>A validated create body.</summary>
+internal sealed record CreateCommand(
+    ApprovalAction Action,
+    ApprovalParty? Initiator,
+    string? InitiatorToken,
+    IReadOnlyDictionary<string, JsonElement> Arguments,
+    IReadOnlyDictionary<string, long> DataClasses,
+    string? Justification,
+    string ActionHash,
+    string RequestHash);

@@ -1,0 +1,46 @@
+using ActionGuard.Server.Approvals;
+using ActionGuard.Server.Store;
+using ActionGuard.Server.Tokens;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ActionGuard.Server.Hosting;
+
+/// <summary>
+/// Before the server takes requests: migrates the store, loads or creates the signing key, and re-arms the expiry
+/// timers of every approval that can still expire, so a restart loses nothing.
+/// </summary>
+internal sealed class ServerInitializer : IHostedLifecycleService
+{
+    private readonly IApprovalStore _store;
+    private readonly ServerSigningKeys _keys;
+    private readonly ApprovalService _service;
+    private readonly ILogger _logger;
+
+    public ServerInitializer(IApprovalStore store, ServerSigningKeys keys, ApprovalService service, ILogger<ServerInitializer> logger)
+    {
+        _store = store;
+        _keys = keys;
+        _service = service;
+        _logger = logger;
+    }
+
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        await _store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        await _keys.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        await _service.ResumeAsync(cancellationToken).ConfigureAwait(false);
+        var pending = (await _store.ListExpirableAsync(cancellationToken).ConfigureAwait(false)).Count;
+        ServerLog.StoreReady(_logger, (_store as SqliteApprovalStore)?.DatabasePath ?? "store", pending);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

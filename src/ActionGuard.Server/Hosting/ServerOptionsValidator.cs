@@ -1,0 +1,149 @@
+using System.Text.RegularExpressions;
+using ActionGuard.Server.Policy;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace ActionGuard.Server.Hosting;
+
+/// <summary>Validates the configuration at start; every message names the configuration key at fault.</summary>
+internal sealed partial class ServerOptionsValidator : IValidateOptions<ActionGuardServerOptions>
+{
+    private const string Prefix = ActionGuardServerOptions.SectionName + ":";
+    private readonly IHostEnvironment _environment;
+
+    public ServerOptionsValidator(IHostEnvironment environment)
+    {
+        _environment = environment;
+    }
+
+    [GeneratedRegex("^sha256:[0-9a-fA-F]{64}$", RegexOptions.CultureInvariant)]
+    private static partial Regex KeyHashPattern();
+
+    public ValidateOptionsResult Validate(string? name, ActionGuardServerOptions options)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.DataDirectory))
+        {
+            errors.Add(Prefix + "DataDirectory is required: the folder of the SQLite database.");
+        }
+
+        CheckUri(errors, "Issuer", options.Issuer);
+        CheckUri(errors, "ReviewUrlBase", options.ReviewUrlBase);
+        CheckPositive(errors, "DefaultTtl", options.DefaultTtl);
+        CheckPositive(errors, "ClaimWindow", options.ClaimWindow);
+        CheckPositive(errors, "TokenLifetime", options.TokenLifetime);
+        if (options.TokenLifetime > TimeSpan.FromMinutes(5))
+        {
+            errors.Add(Prefix + "TokenLifetime must be at most 00:05:00 (the protocol's limit on decision tokens).");
+        }
+
+        if (options.KeyRotationInterval <= options.TokenLifetime)
+        {
+            errors.Add(Prefix + "KeyRotationInterval must be longer than TokenLifetime.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.AuditorGroup))
+        {
+            errors.Add(Prefix + "AuditorGroup is required.");
+        }
+
+        for (var i = 0; i < options.Issuers.Count; i++)
+        {
+            CheckIssuer(errors, $"Issuers:{i}", options.Issuers[i]);
+        }
+
+        var hashes = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < options.Agents.ApiKeys.Count; i++)
+        {
+            var key = options.Agents.ApiKeys[i];
+            if (string.IsNullOrWhiteSpace(key.AgentId))
+            {
+                errors.Add($"{Prefix}Agents:ApiKeys:{i}:AgentId is required.");
+            }
+            else if (key.AgentId.StartsWith("policy:", StringComparison.Ordinal))
+            {
+                errors.Add($"{Prefix}Agents:ApiKeys:{i}:AgentId must not start with 'policy:'.");
+            }
+
+            if (key.KeyHash is null || !KeyHashPattern().IsMatch(key.KeyHash))
+            {
+                errors.Add($"{Prefix}Agents:ApiKeys:{i}:KeyHash must be 'sha256:' and the 64 hex digits of the SHA-256 of the key (for example: printf %s \"$KEY\" | sha256sum).");
+            }
+            else if (!hashes.Add(key.KeyHash))
+            {
+                errors.Add($"{Prefix}Agents:ApiKeys:{i}:KeyHash is the same key as another agent's.");
+            }
+        }
+
+        if (options.Agents.Workload is { } workload)
+        {
+            CheckIssuer(errors, "Agents:Workload", workload);
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Agents.AgentIdClaim))
+        {
+            errors.Add(Prefix + "Agents:AgentIdClaim is required.");
+        }
+
+        var limits = options.Limits;
+        CheckAtLeastOne(errors, "Limits:MaxArguments", limits.MaxArguments);
+        CheckAtLeastOne(errors, "Limits:MaxDepth", limits.MaxDepth);
+        CheckAtLeastOne(errors, "Limits:MaxStringLength", limits.MaxStringLength);
+        CheckAtLeastOne(errors, "Limits:MaxFieldLength", limits.MaxFieldLength);
+        CheckAtLeastOne(errors, "Limits:AgentBurst", limits.AgentBurst);
+        if (!(limits.AgentRequestsPerSecond > 0))
+        {
+            errors.Add(Prefix + "Limits:AgentRequestsPerSecond must be positive.");
+        }
+
+        PolicyEngine.Create(options, _environment.ContentRootPath, errors);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void CheckIssuer(List<string> errors, string key, OidcIssuerOptions issuer)
+    {
+        if (!Uri.TryCreate(issuer.Issuer, UriKind.Absolute, out _))
+        {
+            errors.Add($"{Prefix}{key}:Issuer must be an absolute URI.");
+        }
+
+        if (string.IsNullOrWhiteSpace(issuer.Audience))
+        {
+            errors.Add($"{Prefix}{key}:Audience is required.");
+        }
+
+        if (issuer.MetadataAddress is not null && !Uri.TryCreate(issuer.MetadataAddress, UriKind.Absolute, out _))
+        {
+            errors.Add($"{Prefix}{key}:MetadataAddress must be an absolute URI.");
+        }
+
+        if (string.IsNullOrWhiteSpace(issuer.GroupsClaim))
+        {
+            errors.Add($"{Prefix}{key}:GroupsClaim is required.");
+        }
+    }
+
+    private static void CheckUri(List<string> errors, string key, string? value)
+    {
+        if (value is not null && (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
+        {
+            errors.Add($"{Prefix}{key} must be an absolute http or https URI.");
+        }
+    }
+
+    private static void CheckPositive(List<string> errors, string key, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            errors.Add($"{Prefix}{key} must be positive.");
+        }
+    }
+
+    private static void CheckAtLeastOne(List<string> errors, string key, int value)
+    {
+        if (value < 1)
+        {
+            errors.Add($"{Prefix}{key} must be at least 1.");
+        }
+    }
+}

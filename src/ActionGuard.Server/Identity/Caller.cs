@@ -1,0 +1,19 @@
+namespace ActionGuard.Server.Identity;
+
+/// <summary>Who is calling: an agent (<see cref="AgentId"/>) or a person (<see cref="Person"/> with groups).</summary>
+internal sealed class Caller
+{
+    private static readonly HashSet<string> NoGroups = new(StringComparer.Ordinal);
+
+    public string? AgentId { get; private init; }
+
+    public ApprovalParty? Person { get; private init; }
+
+    public IReadOnlySet<string> Groups { get; private init; } = NoGroups;
+
+    public bool IsAgent => AgentId is not null;
+
+    public static Caller Agent(string agentId) => new() { AgentId = agentId };
+
+    public static Caller ForPerson(ApprovalParty person, IReadOnlySet<string> groups) => new() { Person = person, Groups = groups };
+}

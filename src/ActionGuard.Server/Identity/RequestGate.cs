@@ -1,0 +1,53 @@
+using System.Net;
+using ActionGuard.Server.Approvals;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace ActionGuard.Server.Identity;
+
+/// <summary>Authenticates the caller, enforces the endpoint's role and the per-agent rate limit.</summary>
+internal sealed class RequestGate
+{
+    private readonly CallerAuthenticator _authenticator;
+    private readonly AgentRateLimiter _rateLimiter;
+    private readonly string _auditorGroup;
+
+    public RequestGate(CallerAuthenticator authenticator, AgentRateLimiter rateLimiter, IOptions<ActionGuardServerOptions> options)
+    {
+        _authenticator = authenticator;
+        _rateLimiter = rateLimiter;
+        _auditorGroup = options.Value.AuditorGroup;
+    }
+
+    public async Task<(Caller? Caller, ApiProblem? Problem)> AdmitAsync(HttpContext context, Role role)
+    {
+        var (caller, problem) = await _authenticator.AuthenticateAsync(context).ConfigureAwait(false);
+        if (caller is null)
+        {
+            return (null, problem);
+        }
+
+        var refusal = (role, caller.IsAgent) switch
+        {
+            (Role.Agent, false) => "Only agents may call this endpoint; an approver token cannot create or act on requests.",
+            (Role.Approver, true) => "Only approvers may call this endpoint; an agent token cannot decide or list.",
+            (Role.Auditor, true) => "Only auditors may read the audit log.",
+            (Role.Auditor, false) when !caller.Groups.Contains(_auditorGroup) => $"Only members of '{_auditorGroup}' may read the audit log.",
+            _ => null,
+        };
+        if (refusal is not null)
+        {
+            return (null, new ApiProblem(HttpStatusCode.Forbidden, "forbidden-role", "Not allowed for this caller", refusal));
+        }
+
+        if (caller.IsAgent && !_rateLimiter.TryAcquire(caller.AgentId!, out var retryAfter))
+        {
+            return (null, new ApiProblem(HttpStatusCode.TooManyRequests, "rate-limited", "Too many requests", $"Agent '{caller.AgentId}' is over its request rate; retry after {retryAfter} s.")
+            {
+                RetryAfterSeconds = retryAfter,
+            });
+        }
+
+        return (caller, null);
+    }
+}

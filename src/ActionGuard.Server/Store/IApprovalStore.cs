@@ -1,0 +1,46 @@
+using ActionGuard.Client;
+using ActionGuard.Server.Approvals;
+using ActionGuard.Server.Audit;
+
+namespace ActionGuard.Server.Store;
+
+/// <summary>
+/// Durable state of the backend. Every write runs in one transaction with the audit records it appends, so a crash never
+/// leaves a change without its record or a record without its change. Implementations: SQLite (default); a PostgreSQL
+/// store can implement the same contract (row locks for <see cref="UpdateAsync"/>, a lock on the audit tail).
+/// </summary>
+internal interface IApprovalStore
+{
+    /// <summary>Creates or migrates the schema. Called once at start.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Inserts <paramref name="record"/> unless the agent already used its idempotency key; then returns the existing
+    /// record instead (the caller compares request hashes).
+    /// </summary>
+    Task<CreateOutcome> CreateAsync(ApprovalRecord record, IReadOnlyList<AuditEntry> audit, CancellationToken cancellationToken = default);
+
+    Task<ApprovalRecord?> GetAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads the record and applies <paramref name="transition"/> in one write transaction; stores what it returns.
+    /// Returns <see langword="null"/> when there is no such record.
+    /// </summary>
+    Task<TransitionResult?> UpdateAsync(string id, Func<ApprovalRecord, TransitionResult> transition, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists approvals newest first; <paramref name="cursor"/> is the <see cref="ApprovalPage.NextCursor"/> of the previous page.</summary>
+    Task<ApprovalPage> ListAsync(ApprovalStatus? status, string? cursor, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Approvals that can still expire (pending or approved), to schedule their timers after a start.</summary>
+    Task<IReadOnlyList<(string Id, DateTimeOffset ExpiresAt)>> ListExpirableAsync(CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<AuditRecord>> ReadAuditAsync(long afterSeq, int limit, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<StoredSigningKey>> GetSigningKeysAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Adds a signing key and marks every other unretired key retired at its creation time.</summary>
+    Task AddSigningKeyAsync(StoredSigningKey key, CancellationToken cancellationToken = default);
+
+    /// <summary>Whether the store answers; for readiness.</summary>
+    Task<bool> PingAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,396 @@
+using System.Globalization;
+using System.Text.Json;
+using ActionGuard.Client;
+using ActionGuard.Server.Approvals;
+using ActionGuard.Server.Audit;
+using Microsoft.Data.Sqlite;
+
+namespace ActionGuard.Server.Store;
+
+/// <summary>
+/// The SQLite store: one database file in the data folder, WAL journal, created on first start and migrated forward.
+/// Writes go through one connection under a lock, each in a <c>BEGIN IMMEDIATE</c> transaction with its audit records;
+/// reads use pooled connections and run beside the writer.
+/// </summary>
+internal sealed class SqliteApprovalStore : IApprovalStore, IDisposable
+{
+    public const string FileName = "actionguard.db";
+
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private SqliteConnection? _writer;
+    private long _auditSeq;
+    private string _auditHash = AuditChain.GenesisHash;
+
+    public SqliteApprovalStore(string dataDirectory)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        DatabasePath = Path.GetFullPath(Path.Combine(dataDirectory, FileName));
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public string DatabasePath { get; }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_writer is not null)
+            {
+                return;
+            }
+
+            var writer = Open();
+            try
+            {
+                Execute(writer, "PRAGMA journal_mode=WAL;");
+                Execute(writer, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);");
+                var version = Convert.ToInt32(Scalar(writer, "SELECT COALESCE(MAX(version), 0) FROM schema_version;"), CultureInfo.InvariantCulture);
+                if (version > SqliteSchema.Migrations.Count)
+                {
+                    throw new StoreException(
+                        $"The database '{DatabasePath}' has schema version {version}, but this server knows versions up to {SqliteSchema.Migrations.Count}. Run a newer server.");
+                }
+
+                for (var next = version; next < SqliteSchema.Migrations.Count; next++)
+                {
+                    using var transaction = writer.BeginTransaction();
+                    Execute(writer, SqliteSchema.Migrations[next], transaction);
+                    using var command = Command(writer, "INSERT INTO schema_version (version) VALUES ($v);", transaction);
+                    command.Parameters.AddWithValue("$v", next + 1);
+                    command.ExecuteNonQuery();
+                    transaction.Commit();
+                }
+
+                using (var tail = Command(writer, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1;"))
+                using (var reader = tail.ExecuteReader())
+                {
+                    if (reader.Read())
+                    {
+                        _auditSeq = reader.GetInt64(0);
+                        _auditHash = reader.GetString(1);
+                    }
+                }
+
+                _writer = writer;
+            }
+            catch
+            {
+                writer.Dispose();
+                throw;
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public Task<CreateOutcome> CreateAsync(ApprovalRecord record, IReadOnlyList<AuditEntry> audit, CancellationToken cancellationToken = default) =>
+        WriteAsync(
+            (connection, transaction) =>
+            {
+                using (var find = Command(connection, "SELECT data FROM approvals WHERE agent_id = $agent AND idempotency_key = $key;", transaction))
+                {
+                    find.Parameters.AddWithValue("$agent", record.AgentId);
+                    find.Parameters.AddWithValue("$key", record.IdempotencyKey);
+                    if (find.ExecuteScalar() is string existing)
+                    {
+                        return (new CreateOutcome(Deserialize(existing), Created: false), (IReadOnlyList<AuditEntry>)[]);
+                    }
+                }
+
+                using var insert = Command(
+                    connection,
+                    "INSERT INTO approvals (id, agent_id, idempotency_key, status, expires_at, data) VALUES ($id, $agent, $key, $status, $expires, $data);",
+                    transaction);
+                insert.Parameters.AddWithValue("$id", record.Id);
+                insert.Parameters.AddWithValue("$agent", record.AgentId);
+                insert.Parameters.AddWithValue("$key", record.IdempotencyKey);
+                insert.Parameters.AddWithValue("$status", ApprovalStateMachine.StatusName(record.Status));
+                insert.Parameters.AddWithValue("$expires", record.ExpiresAt.ToUnixTimeMilliseconds());
+                insert.Parameters.AddWithValue("$data", Serialize(record));
+                insert.ExecuteNonQuery();
+                return (new CreateOutcome(record, Created: true), audit);
+            },
+            cancellationToken);
+
+    public Task<ApprovalRecord?> GetAsync(string id, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var connection = Open();
+        using var command = Command(connection, "SELECT data FROM approvals WHERE id = $id;");
+        command.Parameters.AddWithValue("$id", id);
+        return Task.FromResult(command.ExecuteScalar() is string data ? Deserialize(data) : null);
+    }
+
+    public Task<TransitionResult?> UpdateAsync(string id, Func<ApprovalRecord, TransitionResult> transition, CancellationToken cancellationToken = default) =>
+        WriteAsync(
+            (connection, transaction) =>
+            {
+                ApprovalRecord current;
+                using (var read = Command(connection, "SELECT data FROM approvals WHERE id = $id;", transaction))
+                {
+                    read.Parameters.AddWithValue("$id", id);
+                    if (read.ExecuteScalar() is not string data)
+                    {
+                        return ((TransitionResult?)null, (IReadOnlyList<AuditEntry>)[]);
+                    }
+
+                    current = Deserialize(data);
+                }
+
+                var result = transition(current);
+                if (result.Updated is { } updated)
+                {
+                    using var write = Command(connection, "UPDATE approvals SET status = $status, expires_at = $expires, data = $data WHERE id = $id;", transaction);
+                    write.Parameters.AddWithValue("$id", id);
+                    write.Parameters.AddWithValue("$status", ApprovalStateMachine.StatusName(updated.Status));
+                    write.Parameters.AddWithValue("$expires", updated.ExpiresAt.ToUnixTimeMilliseconds());
+                    write.Parameters.AddWithValue("$data", Serialize(updated));
+                    write.ExecuteNonQuery();
+                }
+
+                return (result, result.Audit);
+            },
+            cancellationToken);
+
+    public Task<ApprovalPage> ListAsync(ApprovalStatus? status, string? cursor, int limit, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var connection = Open();
+        using var command = Command(
+            connection,
+            "SELECT seq, data FROM approvals WHERE ($status IS NULL OR status = $status) AND ($cursor IS NULL OR seq < $cursor) ORDER BY seq DESC LIMIT $limit;");
+        command.Parameters.AddWithValue("$status", status is { } s ? ApprovalStateMachine.StatusName(s) : DBNull.Value);
+        command.Parameters.AddWithValue("$cursor", cursor is null ? DBNull.Value : long.Parse(cursor, NumberStyles.None, CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$limit", limit + 1);
+        var items = new List<ApprovalRecord>(limit);
+        long lastSeq = 0;
+        var more = false;
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                if (items.Count == limit)
+                {
+                    more = true;
+                    break;
+                }
+
+                lastSeq = reader.GetInt64(0);
+                items.Add(Deserialize(reader.GetString(1)));
+            }
+        }
+
+        return Task.FromResult(new ApprovalPage(items, more ? lastSeq.ToString(CultureInfo.InvariantCulture) : null));
+    }
+
+    public Task<IReadOnlyList<(string Id, DateTimeOffset ExpiresAt)>> ListExpirableAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var connection = Open();
+        using var command = Command(connection, "SELECT id, expires_at FROM approvals WHERE status IN ('pending', 'approved');");
+        var result = new List<(string, DateTimeOffset)>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            result.Add((reader.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1))));
+        }
+
+        return Task.FromResult<IReadOnlyList<(string, DateTimeOffset)>>(result);
+    }
+
+    public Task<IReadOnlyList<AuditRecord>> ReadAuditAsync(long afterSeq, int limit, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var connection = Open();
+        using var command = Command(connection, "SELECT seq, at, type, approval_id, actor, data, prev_hash, hash FROM audit WHERE seq > $after ORDER BY seq LIMIT $limit;");
+        command.Parameters.AddWithValue("$after", afterSeq);
+        command.Parameters.AddWithValue("$limit", limit);
+        var records = new List<AuditRecord>(Math.Min(limit, 1024));
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            using var data = JsonDocument.Parse(reader.GetString(5));
+            records.Add(new AuditRecord
+            {
+                Seq = reader.GetInt64(0),
+                At = reader.GetString(1),
+                Type = reader.GetString(2),
+                ApprovalId = reader.IsDBNull(3) ? null : reader.GetString(3),
+                Actor = reader.GetString(4),
+                Data = data.RootElement.Clone(),
+                PrevHash = reader.GetString(6),
+                Hash = reader.GetString(7),
+            });
+        }
+
+        return Task.FromResult<IReadOnlyList<AuditRecord>>(records);
+    }
+
+    public Task<IReadOnlyList<StoredSigningKey>> GetSigningKeysAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var connection = Open();
+        using var command = Command(connection, "SELECT kid, created_at, retired_at, private_key FROM signing_keys ORDER BY created_at;");
+        var keys = new List<StoredSigningKey>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            keys.Add(new StoredSigningKey(
+                reader.GetString(0),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
+                reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
+                reader.GetString(3)));
+        }
+
+        return Task.FromResult<IReadOnlyList<StoredSigningKey>>(keys);
+    }
+
+    public Task AddSigningKeyAsync(StoredSigningKey key, CancellationToken cancellationToken = default) =>
+        WriteAsync(
+            (connection, transaction) =>
+            {
+                using (var retire = Command(connection, "UPDATE signing_keys SET retired_at = $at WHERE retired_at IS NULL;", transaction))
+                {
+                    retire.Parameters.AddWithValue("$at", key.CreatedAt.ToUnixTimeMilliseconds());
+                    retire.ExecuteNonQuery();
+                }
+
+                using var insert = Command(connection, "INSERT INTO signing_keys (kid, created_at, retired_at, private_key) VALUES ($kid, $created, NULL, $key);", transaction);
+                insert.Parameters.AddWithValue("$kid", key.KeyId);
+                insert.Parameters.AddWithValue("$created", key.CreatedAt.ToUnixTimeMilliseconds());
+                insert.Parameters.AddWithValue("$key", key.PrivateKeyPkcs8);
+                insert.ExecuteNonQuery();
+                return (true, (IReadOnlyList<AuditEntry>)[]);
+            },
+            cancellationToken);
+
+    public Task<bool> PingAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using var connection = Open();
+            return Task.FromResult(Convert.ToInt64(Scalar(connection, "SELECT COUNT(*) FROM schema_version;"), CultureInfo.InvariantCulture) > 0);
+        }
+        catch (SqliteException)
+        {
+            return Task.FromResult(false);
+        }
+    }
+
+    /// <summary>Test hook: runs raw SQL on the database, for example to tamper with an audit row.</summary>
+    internal void ExecuteRaw(string sql)
+    {
+        using var connection = Open();
+        Execute(connection, sql);
+    }
+
+    public void Dispose()
+    {
+        _writer?.Dispose();
+        _writer = null;
+        _writeLock.Dispose();
+    }
+
+    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, (T Result, IReadOnlyList<AuditEntry> Audit)> work, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var connection = _writer ?? throw new InvalidOperationException("The store is not initialized.");
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var (result, audit) = work(connection, transaction);
+            var (seq, hash) = Append(connection, transaction, audit);
+            transaction.Commit();
+
+            // Only a committed chain moves the tail: a rolled-back append leaves the next one linking to the last real row.
+            _auditSeq = seq;
+            _auditHash = hash;
+            return result;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private (long Seq, string Hash) Append(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<AuditEntry> audit)
+    {
+        var seq = _auditSeq;
+        var prev = _auditHash;
+        foreach (var entry in audit)
+        {
+            seq++;
+            var at = AuditChain.FormatTime(entry.At);
+            var hash = AuditChain.ComputeHash(prev, seq, at, entry.Type, entry.ApprovalId, entry.Actor, entry.Data);
+            using var insert = Command(
+                connection,
+                "INSERT INTO audit (seq, at, type, approval_id, actor, data, prev_hash, hash) VALUES ($seq, $at, $type, $approval, $actor, $data, $prev, $hash);",
+                transaction);
+            insert.Parameters.AddWithValue("$seq", seq);
+            insert.Parameters.AddWithValue("$at", at);
+            insert.Parameters.AddWithValue("$type", entry.Type);
+            insert.Parameters.AddWithValue("$approval", entry.ApprovalId);
+            insert.Parameters.AddWithValue("$actor", entry.Actor);
+            insert.Parameters.AddWithValue("$data", entry.Data.GetRawText());
+            insert.Parameters.AddWithValue("$prev", prev);
+            insert.Parameters.AddWithValue("$hash", hash);
+            insert.ExecuteNonQuery();
+            prev = hash;
+        }
+
+        return (seq, prev);
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            connection.Open();
+
+            // WAL with synchronous=NORMAL survives a crash of the process; only an OS crash can lose the last commits.
+            Execute(connection, "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;");
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        return command;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        using var command = Command(connection, sql, transaction);
+        command.ExecuteNonQuery();
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = Command(connection, sql);
+        return command.ExecuteScalar();
+    }
+
+    private static string Serialize(ApprovalRecord record) => JsonSerializer.Serialize(record, ServerJsonContext.Default.ApprovalRecord);
+
+    private static ApprovalRecord Deserialize(string data) =>
+        JsonSerializer.Deserialize(data, ServerJsonContext.Default.ApprovalRecord) ?? throw new StoreException("A stored approval is JSON null.");
+}

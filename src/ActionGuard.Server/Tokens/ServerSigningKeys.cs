@@ -1,0 +1,140 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using ActionGuard.Server.Store;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace ActionGuard.Server.Tokens;
+
+/// <summary>
+/// The ES256 keys that sign decision tokens. A key is created on first start and stored; a key older than
+/// <see cref="ActionGuardServerOptions.KeyRotationInterval"/> is replaced at start (or by <see cref="RotateAsync"/>),
+/// and a retired key stays published until every token it signed has expired.
+/// </summary>
+internal sealed class ServerSigningKeys : IDisposable
+{
+    private readonly IApprovalStore _store;
+    private readonly TimeProvider _timeProvider;
+    private readonly ActionGuardServerOptions _options;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private volatile KeySet _keys = new([], null);
+
+    public ServerSigningKeys(IApprovalStore store, IOptions<ActionGuardServerOptions> options, TimeProvider timeProvider)
+    {
+        _store = store;
+        _timeProvider = timeProvider;
+        _options = options.Value;
+    }
+
+    /// <summary>Gets the key that signs new tokens.</summary>
+    public ECDsaSecurityKey Current => _keys.Current ?? throw new InvalidOperationException("The signing keys are not loaded.");
+
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        await LoadAsync(cancellationToken).ConfigureAwait(false);
+        var newest = _keys.Entries.Count == 0 ? null : _keys.Entries[^1];
+        if (newest is null || _timeProvider.GetUtcNow() - newest.Stored.CreatedAt >= _options.KeyRotationInterval)
+        {
+            await RotateAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Creates a new signing key; the previous one is retired but stays published while its tokens live.</summary>
+    public async Task<string> RotateAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var kid = "ag-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+            var stored = new StoredSigningKey(kid, _timeProvider.GetUtcNow(), null, Convert.ToBase64String(ecdsa.ExportPkcs8PrivateKey()));
+            await _store.AddSigningKeyAsync(stored, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        await LoadAsync(cancellationToken).ConfigureAwait(false);
+        return _keys.Current!.KeyId;
+    }
+
+    /// <summary>The JSON Web Key Set: public keys of the current key and of retired keys whose tokens may still be live.</summary>
+    public string GetJwks()
+    {
+        var now = _timeProvider.GetUtcNow();
+
+        // A token signed just before retirement lives TokenLifetime; the SDK allows up to a minute of clock skew on top.
+        var keep = _options.TokenLifetime + TimeSpan.FromMinutes(1);
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("keys");
+            var entries = _keys.Entries;
+            for (var i = entries.Count - 1; i >= 0; i--)
+            {
+                var entry = entries[i];
+                if (entry.Stored.RetiredAt is { } retired && now >= retired + keep)
+                {
+                    continue;
+                }
+
+                var parameters = entry.Key.ECDsa.ExportParameters(includePrivateParameters: false);
+                writer.WriteStartObject();
+                writer.WriteString("kty", "EC");
+                writer.WriteString("crv", "P-256");
+                writer.WriteString("x", Base64UrlEncoder.Encode(parameters.Q.X));
+                writer.WriteString("y", Base64UrlEncoder.Encode(parameters.Q.Y));
+                writer.WriteString("kid", entry.Stored.KeyId);
+                writer.WriteString("use", "sig");
+                writer.WriteString("alg", SecurityAlgorithms.EcdsaSha256);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    public void Dispose()
+    {
+        foreach (var entry in _keys.Entries)
+        {
+            entry.Key.ECDsa.Dispose();
+        }
+
+        _gate.Dispose();
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        var stored = await _store.GetSigningKeysAsync(cancellationToken).ConfigureAwait(false);
+        var old = _keys;
+        var entries = new List<KeyEntry>(stored.Count);
+        foreach (var key in stored)
+        {
+            var existing = old.Entries.FirstOrDefault(e => e.Stored.KeyId == key.KeyId);
+            if (existing is not null)
+            {
+                entries.Add(existing with { Stored = key });
+                continue;
+            }
+
+            var ecdsa = ECDsa.Create();
+            ecdsa.ImportPkcs8PrivateKey(Convert.FromBase64String(key.PrivateKeyPkcs8), out _);
+            entries.Add(new KeyEntry(key, new ECDsaSecurityKey(ecdsa) { KeyId = key.KeyId }));
+        }
+
+        var current = entries.LastOrDefault(e => e.Stored.RetiredAt is null) ?? entries.LastOrDefault();
+        _keys = new KeySet(entries, current?.Key);
+    }
+
+    private sealed record KeyEntry(StoredSigningKey Stored, ECDsaSecurityKey Key);
+
+    private sealed record KeySet(IReadOnlyList<KeyEntry> Entries, ECDsaSecurityKey? Current);
+}

@@ -1,0 +1,28 @@
+using System.Collections.Concurrent;
+
+namespace ActionGuard.Server.Waiting;
+
+/// <summary>
+/// In-process wake-ups per approval: a long poll or event stream takes the current signal before it reads the state,
+/// and every committed change completes it. No loop polls the store.
+/// </summary>
+internal sealed class ApprovalSignals
+{
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _signals = new(StringComparer.Ordinal);
+
+    /// <summary>Gets a task that completes at the next change of <paramref name="approvalId"/>. Take it before reading.</summary>
+    public Task NextChange(string approvalId) =>
+        _signals.GetOrAdd(approvalId, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    /// <summary>Wakes everyone waiting on <paramref name="approvalId"/>.</summary>
+    public void Signal(string approvalId)
+    {
+        if (_signals.TryRemove(approvalId, out var signal))
+        {
+            signal.TrySetResult();
+        }
+    }
+
+    /// <summary>Gets how many approvals have waiters or unconsumed signals; for tests.</summary>
+    internal int Count => _signals.Count;
+}
