@@ -40,8 +40,9 @@ public static class BenchmarkServices
         }
         else
         {
-            services.AddSingleton<Exporter>();
-            services.AddSingleton<IExporter>(sp => new HandWrittenGuardedExporter(sp.GetRequiredService<Exporter>(), sp.GetRequiredService<IActionGuard>()));
+            // The decorator owns its implementation: registering Exporter as itself would expose an unguarded
+            // [RequiresApproval] method, which AddActionGuard's registration check refuses at start-up.
+            services.AddSingleton<IExporter>(sp => new HandWrittenGuardedExporter(new Exporter(), sp.GetRequiredService<IActionGuard>()));
         }
 
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
