@@ -1,6 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using ActionGuard.Benchmarks.Infrastructure;
+using System.Collections.Concurrent;
 using ActionGuard.Client;
+using ActionGuard.Tokens;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Tokens;
@@ -28,6 +30,11 @@ public class SdkOverheadBenchmarks
     private IExporter _handWritten = null!;
     private CreateApprovalRequest _request = null!;
     private ApprovalOutcome _outcome = null!;
+    private InstantApprovalClient _tokenSource = null!;
+    private DecisionTokenVerifier _verifier = null!;
+    private ConcurrentDictionary<string, DateTimeOffset> _usedTokens = null!;
+    private DecisionExpectation _expectation;
+    private string _token = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -47,6 +54,15 @@ public class SdkOverheadBenchmarks
             ActionHash = TokenFixtures.ActionHash,
         };
         _outcome = new ApprovalOutcome { Status = OutcomeStatus.Succeeded };
+
+        var time = new FixedTimeProvider(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
+        _tokenSource = new InstantApprovalClient(BenchmarkServices.Issuer, BenchmarkServices.AgentId, _key, time);
+        _tokenSource.CreateApprovalAsync(_request, "idempotency-key").GetAwaiter().GetResult();
+        _token = _tokenSource.WriteToken();
+        _verifier = TokenFixtures.Verifier(_tokenSource, time, out var replayCache);
+        _usedTokens = TokenFixtures.UsedTokens(replayCache);
+        _expectation = TokenFixtures.Expectation();
+        _ = VerifyWithoutSignatureCrypto();
     }
 
     [GlobalCleanup]
@@ -55,6 +71,7 @@ public class SdkOverheadBenchmarks
         _proxyServices.Dispose();
         _handWrittenServices.Dispose();
         _doubleAlone.Dispose();
+        _tokenSource.Dispose();
         _key.ECDsa.Dispose();
         NoSignatureCryptoProvider.Uninstall();
     }
@@ -76,5 +93,13 @@ public class SdkOverheadBenchmarks
         var claim = _doubleAlone.ClaimAsync(approval.Id).GetAwaiter().GetResult();
         _doubleAlone.ReportOutcomeAsync(approval.Id, _outcome).GetAwaiter().GetResult();
         return claim.DecisionToken;
+    }
+
+    [Benchmark(Description = "DecisionTokenVerifier.VerifyAsync, no signature crypto")]
+    public string VerifyWithoutSignatureCrypto()
+    {
+        var verified = Completed.Result(_verifier.VerifyAsync(_token, _expectation));
+        _usedTokens.TryRemove("jti-1", out _);
+        return verified.ApprovalId;
     }
 }
