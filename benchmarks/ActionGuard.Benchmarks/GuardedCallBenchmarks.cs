@@ -12,6 +12,8 @@ namespace ActionGuard.Benchmarks;
 /// SDK's ES256 verification.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class GuardedCallBenchmarks
 {
     // Through the interface on purpose: a decorator is called the same way.

@@ -6,6 +6,8 @@ namespace ActionGuard.Benchmarks;
 
 /// <summary>The two per-call pieces of the request the SDK builds itself, on the action a guarded ExportAsync builds.</summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class PartsBenchmarks
 {
     private readonly byte[] _nonce = new byte[ActionHasher.NonceLength];

@@ -15,6 +15,8 @@ namespace ActionGuard.Benchmarks;
 /// costs per call is measured too, so it can be taken out: SDK overhead = decorator − backend double − direct call.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class SdkOverheadBenchmarks
 {
     // Through the interface on purpose: a decorator is called the same way.

@@ -15,6 +15,8 @@ namespace ActionGuard.Benchmarks;
 /// each also as the bare ECDSA operation so the JWT handling around it shows.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class TokenBenchmarks
 {
     private static readonly DateTimeOffset Now = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
