@@ -117,20 +117,23 @@ internal sealed class DefaultActionGuard : IActionGuard
 
         var timeout = action.Timeout ?? _options.DefaultTimeout;
         using var timeoutSource = new CancellationTokenSource(timeout, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+
+        // A caller token that can never be cancelled adds nothing to the timeout; linking it would cost a source and a registration.
+        using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token) : null;
+        var waitToken = linked?.Token ?? timeoutSource.Token;
         var waitStarted = _timeProvider.GetTimestamp();
 
         string? approvalId = null;
         var idempotencyKey = NewIdempotencyKey();
         try
         {
-            var approval = await _client.CreateApprovalAsync(request, idempotencyKey, linked.Token).ConfigureAwait(false);
+            var approval = await _client.CreateApprovalAsync(request, idempotencyKey, waitToken).ConfigureAwait(false);
             approvalId = approval.Id;
             GuardLog.ApprovalRequested(_logger, approval.Id, action.Kind, action.Name, approval.Status);
 
             while (approval.Status == ApprovalStatus.Pending)
             {
-                var next = await _client.GetApprovalAsync(approvalId, _options.LongPollWait, linked.Token).ConfigureAwait(false);
+                var next = await _client.GetApprovalAsync(approvalId, _options.LongPollWait, waitToken).ConfigureAwait(false);
                 if (!string.Equals(next.Id, approvalId, StringComparison.Ordinal))
                 {
                     throw new ApprovalBackendUnavailableException($"The backend answered with approval '{next.Id}' when asked for '{approvalId}'.", null);

@@ -1,6 +1,7 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Security.Cryptography;
-using System.Text;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -26,6 +27,7 @@ internal sealed class DecisionTokenVerifier
     private readonly string _expectedIssuer;
     private readonly TimeSpan _clockSkew;
     private readonly HashSet<string> _allowedAlgorithms;
+    private volatile TokenValidationParameters? _parameters;
 
     public DecisionTokenVerifier(SigningKeyProvider keys, JtiReplayCache replayCache, IOptions<ActionGuardOptions> options, TimeProvider timeProvider)
     {
@@ -68,43 +70,35 @@ internal sealed class DecisionTokenVerifier
         var key = await _keys.GetKeyAsync(jwt.Kid, cancellationToken).ConfigureAwait(false)
             ?? throw Fail(VerificationCheck.Signature, $"The backend does not publish the signing key '{jwt.Kid}'.", expected);
 
-        var signature = await _handler.ValidateTokenAsync(token, new TokenValidationParameters
-        {
-            IssuerSigningKey = key,
-            ValidAlgorithms = _allowedAlgorithms,
-            RequireSignedTokens = true,
-            TryAllIssuerSigningKeys = false,
-            // The claims are checked below against the TimeProvider and the expected action; only the signature here.
-            ValidateIssuer = false,
-            ValidateAudience = false,
-            ValidateLifetime = false,
-            RequireExpirationTime = false,
-            ValidateIssuerSigningKey = false,
-        }).ConfigureAwait(false);
+        // The token already read is validated as is: reading it a second time would cost as much as the claim checks.
+        var signature = await _handler.ValidateTokenAsync(jwt, SignatureOnlyParameters(key)).ConfigureAwait(false);
         if (!signature.IsValid)
         {
             throw Fail(VerificationCheck.Signature, "The decision token's signature does not verify against the backend's key.", expected, signature.Exception);
         }
 
         using var payload = ReadPayload(jwt, expected);
-        var claims = payload.RootElement;
+        var claims = payload.Document.RootElement;
 
         CheckIssuer(claims, expected);
         CheckAudience(claims, expected);
         var expiresAt = CheckLifetime(claims, expected);
 
-        if (GetString(claims, "sub") != expected.ApprovalId)
+        if (!HasString(claims, "sub", expected.ApprovalId))
         {
             throw Fail(VerificationCheck.Subject, $"The decision token is for approval '{GetString(claims, "sub")}', not '{expected.ApprovalId}'.", expected);
         }
 
+        // Compared as UTF-16 code units in constant time: as strict as comparing UTF-8 (stricter for lone surrogates,
+        // which UTF-8 encoding would replace), without encoding either side.
         var hash = GetString(claims, "ag_hash");
-        if (hash is null || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(hash), Encoding.UTF8.GetBytes(expected.ActionHash)))
+        if (hash is null || !CryptographicOperations.FixedTimeEquals(
+                MemoryMarshal.AsBytes(hash.AsSpan()), MemoryMarshal.AsBytes(expected.ActionHash.AsSpan())))
         {
             throw Fail(VerificationCheck.ActionHash, "The decision token approves a different action or different arguments (ag_hash mismatch).", expected);
         }
 
-        if (GetString(claims, "ag_kind") != expected.Kind || GetString(claims, "ag_name") != expected.Name)
+        if (!HasString(claims, "ag_kind", expected.Kind) || !HasString(claims, "ag_name", expected.Name))
         {
             throw Fail(
                 VerificationCheck.Action,
@@ -112,7 +106,7 @@ internal sealed class DecisionTokenVerifier
                 expected);
         }
 
-        if (GetString(claims, "ag_verdict") != "approved")
+        if (!HasString(claims, "ag_verdict", "approved"))
         {
             throw Fail(VerificationCheck.Verdict, $"The decision token's verdict is '{GetString(claims, "ag_verdict")}', not 'approved'.", expected);
         }
@@ -135,24 +129,59 @@ internal sealed class DecisionTokenVerifier
 
     internal static string NormalizeIssuer(string issuer) => issuer.TrimEnd('/');
 
-    private static JsonDocument ReadPayload(JsonWebToken jwt, DecisionExpectation expected)
+    private static Payload ReadPayload(JsonWebToken jwt, DecisionExpectation expected)
     {
+        var encoded = jwt.EncodedPayload.AsSpan();
+        var buffer = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(encoded.Length));
         try
         {
-            var bytes = Base64Url.DecodeFromChars(jwt.EncodedPayload);
-            var document = JsonDocument.Parse(bytes);
+            var length = Base64Url.DecodeFromChars(encoded, buffer);
+            var document = JsonDocument.Parse(buffer.AsMemory(0, length));
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 document.Dispose();
                 throw Fail(VerificationCheck.Malformed, "The decision token's payload is not a JSON object.", expected);
             }
 
-            return document;
+            return new Payload(document, buffer);
         }
         catch (Exception ex) when (ex is FormatException or JsonException)
         {
+            ArrayPool<byte>.Shared.Return(buffer);
             throw Fail(VerificationCheck.Malformed, "The decision token's payload is not valid JSON.", expected, ex);
         }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
+
+    // One set of parameters per signing key, reused by every call: they are only read during validation, and making
+    // them per call cost more than the rest of the claim checks together.
+    private TokenValidationParameters SignatureOnlyParameters(SecurityKey key)
+    {
+        var cached = _parameters;
+        if (cached is not null && ReferenceEquals(cached.IssuerSigningKey, key))
+        {
+            return cached;
+        }
+
+        cached = new TokenValidationParameters
+        {
+            IssuerSigningKey = key,
+            ValidAlgorithms = _allowedAlgorithms,
+            RequireSignedTokens = true,
+            TryAllIssuerSigningKeys = false,
+            // The claims are checked below against the TimeProvider and the expected action; only the signature here.
+            ValidateIssuer = false,
+            ValidateAudience = false,
+            ValidateLifetime = false,
+            RequireExpirationTime = false,
+            ValidateIssuerSigningKey = false,
+        };
+        _parameters = cached;
+        return cached;
     }
 
     private void CheckIssuer(JsonElement claims, DecisionExpectation expected)
@@ -249,6 +278,9 @@ internal sealed class DecisionTokenVerifier
         return approvers;
     }
 
+    private static bool HasString(JsonElement element, string name, string expected) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.ValueEquals(expected);
+
     private static string? GetString(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
@@ -264,4 +296,16 @@ internal sealed class DecisionTokenVerifier
             ActionKind = expected.Kind,
             ActionName = expected.Name,
         };
+
+    // The parsed payload and the pooled bytes it reads from; the bytes go back only once the document is done with them.
+    private readonly struct Payload(JsonDocument document, byte[] buffer) : IDisposable
+    {
+        public JsonDocument Document { get; } = document;
+
+        public void Dispose()
+        {
+            Document.Dispose();
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 }

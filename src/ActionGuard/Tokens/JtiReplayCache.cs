@@ -8,11 +8,14 @@ namespace ActionGuard.Tokens;
 /// </summary>
 internal sealed class JtiReplayCache
 {
+    // A purge walks every entry, so it runs after max(PurgeEvery, entries left by the last purge) adds: amortized O(1)
+    // per add however many tokens are live, and never more than about twice the live entries held.
     private const int PurgeEvery = 1024;
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _used = new(StringComparer.Ordinal);
     private readonly TimeProvider _timeProvider;
     private int _addsSincePurge;
+    private int _purgeThreshold = PurgeEvery;
 
     public JtiReplayCache(TimeProvider timeProvider)
     {
@@ -30,7 +33,7 @@ internal sealed class JtiReplayCache
             return false;
         }
 
-        if (Interlocked.Increment(ref _addsSincePurge) >= PurgeEvery)
+        if (Interlocked.Increment(ref _addsSincePurge) >= Volatile.Read(ref _purgeThreshold))
         {
             Interlocked.Exchange(ref _addsSincePurge, 0);
             Purge();
@@ -49,5 +52,7 @@ internal sealed class JtiReplayCache
                 _used.TryRemove(entry);
             }
         }
+
+        Volatile.Write(ref _purgeThreshold, Math.Max(PurgeEvery, _used.Count));
     }
 }

@@ -267,4 +267,30 @@ public sealed class DecisionTokenVerifierTests : IDisposable
         cache.Purge();
         Assert.Equal(0, cache.Count);
     }
+
+    [Fact]
+    public void Replay_cache_purges_after_as_many_adds_as_entries_it_kept()
+    {
+        var cache = new JtiReplayCache(_time);
+        for (var i = 0; i < 2048; i++)
+        {
+            Assert.True(cache.TryUse("old-" + i, _time.GetUtcNow().AddMinutes(1)));
+        }
+
+        _time.Advance(TimeSpan.FromMinutes(2));
+        for (var i = 0; i < 1024; i++)
+        {
+            Assert.True(cache.TryUse("new-" + i, _time.GetUtcNow().AddMinutes(10)));
+        }
+
+        // 2048 entries were live at the last purge, so the expired ones wait for 2048 more adds, not 1024.
+        Assert.Equal(3072, cache.Count);
+        for (var i = 1024; i < 2048; i++)
+        {
+            Assert.True(cache.TryUse("new-" + i, _time.GetUtcNow().AddMinutes(10)));
+        }
+
+        Assert.Equal(2048, cache.Count);
+        Assert.False(cache.TryUse("new-0", _time.GetUtcNow().AddMinutes(10)));
+    }
 }
