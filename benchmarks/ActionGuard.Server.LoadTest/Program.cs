@@ -43,6 +43,7 @@ await using (var issuer = await TestIssuer.StartAsync())
 
         Console.WriteLine($"== {name} (load average {Report.LoadAverage()})");
         await using var harness = await Harness.StartAsync(issuer, agents, options.Approvers, options.ServerGc, cap.Token);
+        Console.WriteLine($"server pid {harness.Server.Id} at {harness.Server.BaseAddress}");
         report.ServerGc ??= (await harness.Server.StatsAsync(cancellationToken: cap.Token))["gcServer"]!.GetValue<bool>();
         try
         {

@@ -90,7 +90,7 @@ internal sealed class Report
 
         if (Cycles is { } cycles)
         {
-            b.AppendLine(Inv, $"## Cycles ({cycles.Seconds:F0} s window after a 3 s warm-up; {options.CycleAgents} agents, {options.Approvers} approvers, long poll {(options.CycleLongPoll ? "on" : "off")})");
+            b.AppendLine(Inv, $"## Cycles ({cycles.Seconds:F0} s window after a {options.WarmupSeconds} s warm-up; {options.CycleAgents} agents, {options.Approvers} approvers, long poll {(options.CycleLongPoll ? "on" : "off")})");
             b.AppendLine();
             b.AppendLine(Inv, $"{cycles.Cycles:N0} cycles, {cycles.Decisions:N0} decisions, {cycles.Errors} errors. CPU in the window: server {cycles.ServerCpuSeconds:F1} s ({cycles.ServerCpuSeconds / cycles.Seconds * 100:F0} % of one core), driver {cycles.DriverCpuSeconds:F1} s ({cycles.DriverCpuSeconds / cycles.Seconds * 100:F0} %); server CPU per cycle {cycles.ServerCpuSeconds * 1000 / Math.Max(1, cycles.Cycles):F2} ms.");
             b.AppendLine();

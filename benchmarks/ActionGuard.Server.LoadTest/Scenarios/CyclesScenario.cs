@@ -8,10 +8,9 @@ using ActionGuard.Server.LoadTest.Infrastructure;
 namespace ActionGuard.Server.LoadTest.Scenarios;
 
 // Full cycles against the SQLite store: the agent creates, long-polls, claims and reports the outcome; an approver
-// decides. Cycles completed inside the measured window count; a warm-up before it is not counted.
+// decides. Cycles completed inside the measured window count; a warm-up before it (--warmup-seconds) is not counted.
 internal static class CyclesScenario
 {
-    private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(3);
     private static readonly string[] Steps = ["create", "wait", "decide", "claim", "outcome", "cycle"];
 
     public sealed record Result(
@@ -30,15 +29,16 @@ internal static class CyclesScenario
     public static async Task<Result> RunCyclesAsync(Harness harness, LoadOptions options, CancellationToken cancellationToken)
     {
         var recorders = Steps.ToDictionary(k => k, _ => new Recorder());
+        var warmup = TimeSpan.FromSeconds(options.WarmupSeconds);
         var queue = Channel.CreateUnbounded<string>();
         var decided = new ConcurrentDictionary<string, TaskCompletionSource>(StringComparer.Ordinal);
         long cycles = 0, decisions = 0, errors = 0;
         var measuring = false;
         var start = Harness.Now();
-        var windowStart = start + (long)(Warmup.TotalSeconds * Stopwatch.Frequency);
+        var windowStart = start + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
         var windowEnd = windowStart + ((long)options.CycleSeconds * Stopwatch.Frequency);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        stop.CancelAfter(Warmup + TimeSpan.FromSeconds(options.CycleSeconds + 30));
+        stop.CancelAfter(warmup + TimeSpan.FromSeconds(options.CycleSeconds + 30));
 
         async Task AgentAsync(int index)
         {
@@ -133,7 +133,7 @@ internal static class CyclesScenario
         var agents = Enumerable.Range(0, options.CycleAgents).Select(i => Task.Run(() => AgentAsync(i), CancellationToken.None)).ToList();
         var approvers = Enumerable.Range(0, options.Approvers).Select(i => Task.Run(() => ApproverAsync(i), CancellationToken.None)).ToList();
 
-        await Task.Delay(Warmup, cancellationToken);
+        await Task.Delay(warmup, cancellationToken);
         await harness.Server.StatsAsync(reset: true, cancellationToken: cancellationToken);
         var serverCpu = harness.Server.CpuTime;
         var driverCpu = Process.GetCurrentProcess().TotalProcessorTime;
