@@ -125,7 +125,7 @@ internal sealed class SqliteApprovalStore : IApprovalStore, IDisposable
     public Task<ApprovalRecord?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        using var connection = Open();
+        using var connection = OpenReader();
         using var command = Command(connection, "SELECT data FROM approvals WHERE id = $id;");
         command.Parameters.AddWithValue("$id", id);
         return Task.FromResult(command.ExecuteScalar() is string data ? Deserialize(data) : null);
@@ -165,7 +165,7 @@ internal sealed class SqliteApprovalStore : IApprovalStore, IDisposable
     public Task<ApprovalPage> ListAsync(ApprovalStatus? status, string? cursor, int limit, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        using var connection = Open();
+        using var connection = OpenReader();
         using var command = Command(
             connection,
             "SELECT seq, data FROM approvals WHERE ($status IS NULL OR status = $status) AND ($cursor IS NULL OR seq < $cursor) ORDER BY seq DESC LIMIT $limit;");
@@ -196,7 +196,7 @@ internal sealed class SqliteApprovalStore : IApprovalStore, IDisposable
     public Task<IReadOnlyList<(string Id, DateTimeOffset ExpiresAt)>> ListExpirableAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        using var connection = Open();
+        using var connection = OpenReader();
         using var command = Command(connection, "SELECT id, expires_at FROM approvals WHERE status IN ('pending', 'approved');");
         var result = new List<(string, DateTimeOffset)>();
         using var reader = command.ExecuteReader();
@@ -211,7 +211,7 @@ internal sealed class SqliteApprovalStore : IApprovalStore, IDisposable
     public Task<IReadOnlyList<AuditRecord>> ReadAuditAsync(long afterSeq, int limit, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        using var connection = Open();
+        using var connection = OpenReader();
         using var command = Command(connection, "SELECT seq, at, type, approval_id, actor, data, prev_hash, hash FROM audit WHERE seq > $after ORDER BY seq LIMIT $limit;");
         command.Parameters.AddWithValue("$after", afterSeq);
         command.Parameters.AddWithValue("$limit", limit);
@@ -239,7 +239,7 @@ internal sealed class SqliteApprovalStore : IApprovalStore, IDisposable
     public Task<IReadOnlyList<StoredSigningKey>> GetSigningKeysAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        using var connection = Open();
+        using var connection = OpenReader();
         using var command = Command(connection, "SELECT kid, created_at, retired_at, private_key FROM signing_keys ORDER BY created_at;");
         var keys = new List<StoredSigningKey>();
         using var reader = command.ExecuteReader();
@@ -278,7 +278,7 @@ internal sealed class SqliteApprovalStore : IApprovalStore, IDisposable
     {
         try
         {
-            using var connection = Open();
+            using var connection = OpenReader();
             return Task.FromResult(Convert.ToInt64(Scalar(connection, "SELECT COUNT(*) FROM schema_version;"), CultureInfo.InvariantCulture) > 0);
         }
         catch (SqliteException)
@@ -349,6 +349,24 @@ internal sealed class SqliteApprovalStore : IApprovalStore, IDisposable
         }
 
         return (seq, prev);
+    }
+
+    // Reads skip the per-open PRAGMAs of Open(): synchronous and foreign_keys only govern writes, and
+    // Microsoft.Data.Sqlite retries SQLITE_BUSY itself for up to DefaultTimeout, as busy_timeout would. On a pooled
+    // connection the PRAGMAs were a parse and three statements on every read, including every long-poll wake-up.
+    private SqliteConnection OpenReader()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            connection.Open();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
     }
 
     private SqliteConnection Open()

@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ActionGuard.Client;
+
+namespace ActionGuard.Server.LoadTest.Infrastructure;
+
+// One server child with its settings, the agents (SDK ApprovalClient over API keys) and approvers (OIDC tokens)
+// that drive it. Every scenario gets a fresh harness: a new database and a new process.
+internal sealed class Harness : IAsyncDisposable
+{
+    private static readonly JsonElement Segment = JsonSerializer.SerializeToElement("emea");
+    private static readonly JsonElement Limit = JsonSerializer.SerializeToElement(100);
+
+    private readonly string _folder;
+    private readonly SocketsHttpHandler _handler;
+
+    private Harness(string folder, ServerProcess server, SocketsHttpHandler handler, HttpClient http, List<ApprovalClient> agents, List<string> approverTokens)
+    {
+        _folder = folder;
+        Server = server;
+        _handler = handler;
+        Http = http;
+        Agents = agents;
+        ApproverTokens = approverTokens;
+    }
+
+    public ServerProcess Server { get; }
+
+    // One pool for everything: as many connections as there are requests in flight, no idle reaping mid-run.
+    public HttpClient Http { get; }
+
+    public IReadOnlyList<ApprovalClient> Agents { get; }
+
+    public IReadOnlyList<string> ApproverTokens { get; }
+
+    public static async Task<Harness> StartAsync(TestIssuer issuer, int agents, int approvers, bool serverGc, CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "ag-load", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var keys = Enumerable.Range(0, agents).Select(_ => "ag-load-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))).ToList();
+        var settings = new JsonObject
+        {
+            ["ActionGuard"] = new JsonObject
+            {
+                ["DataDirectory"] = Path.Combine(folder, "data"),
+                ["DefaultTtl"] = "01:00:00",
+                ["Issuers"] = new JsonArray(new JsonObject
+                {
+                    ["Issuer"] = issuer.Issuer,
+                    ["Audience"] = TestIssuer.Audience,
+                    ["RequireHttpsMetadata"] = false,
+                }),
+                [nameof(ActionGuardServerOptions.Agents)] = new JsonObject
+                {
+                    ["ApiKeys"] = new JsonArray([.. keys.Select((key, i) => (JsonNode)new JsonObject
+                    {
+                        ["AgentId"] = AgentId(i),
+                        ["KeyHash"] = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key))),
+                    })]),
+                },
+
+                // Raised for the test: the default 50/s per agent is a production guard, not a capacity limit.
+                ["Limits"] = new JsonObject { ["AgentRequestsPerSecond"] = 1_000_000, ["AgentBurst"] = 1_000_000 },
+            },
+        };
+        var settingsPath = Path.Combine(folder, "settings.json");
+        await File.WriteAllTextAsync(settingsPath, settings.ToJsonString(), cancellationToken);
+        var server = await ServerProcess.StartAsync(settingsPath, serverGc, cancellationToken);
+        var handler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = int.MaxValue,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            UseCookies = false,
+            UseProxy = false,
+        };
+        var http = new HttpClient(handler, disposeHandler: false) { BaseAddress = server.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        var clients = keys.Select(key => new ApprovalClient(http, new ApprovalClientOptions { Endpoint = server.BaseAddress, ApiKey = key })).ToList();
+        var tokens = Enumerable.Range(0, approvers).Select(i => issuer.IssueToken("approver-" + i, TimeSpan.FromHours(2))).ToList();
+        return new Harness(folder, server, handler, http, clients, tokens);
+    }
+
+    public static string AgentId(int index) => "load-agent-" + index;
+
+    public static CreateApprovalRequest NewRequest() => new()
+    {
+        Action = new ApprovalAction
+        {
+            Kind = "data_export",
+            Name = "Exporter.Export",
+            Resource = "crm://customers",
+            Destination = "s3://exports/q3.csv",
+            Environment = "prod",
+        },
+        Arguments = new Dictionary<string, JsonElement> { ["segment"] = Segment, ["limit"] = Limit },
+        DataClasses = new Dictionary<string, long> { ["email"] = 3 },
+        Justification = "quarterly report",
+        ActionHash = "sha256:" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
+    };
+
+    public static string NewIdempotencyKey() => Guid.NewGuid().ToString("N");
+
+    /// <summary>An approver's decision over raw HTTP; throws unless the server answers 200.</summary>
+    public async Task DecideAsync(string approvalId, int approver, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/approvals/" + approvalId + "/decisions")
+        {
+            Content = new StringContent("{\"verdict\":\"approve\"}", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ApproverTokens[approver % ApproverTokens.Count]);
+        using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"decide {approvalId}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
+        }
+    }
+
+    public static long Now() => Stopwatch.GetTimestamp();
+
+    public static double Seconds(long from, long to) => (to - from) / (double)Stopwatch.Frequency;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var agent in Agents)
+        {
+            agent.Dispose();
+        }
+
+        Http.Dispose();
+        _handler.Dispose();
+        await Server.DisposeAsync();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
