@@ -140,10 +140,13 @@ internal sealed class DevIssuer : IDisposable
         }
 
         var handler = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false };
+
+        // The shared provider cache is keyed by key id; a cached provider would outlive this instance's disposed key.
+        var signingKey = new ECDsaSecurityKey(_key) { KeyId = KeyId, CryptoProviderFactory = new CryptoProviderFactory { CacheSignatureProviders = false } };
         return handler.CreateToken(new SecurityTokenDescriptor
         {
             Claims = claims,
-            SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(_key) { KeyId = KeyId }, SecurityAlgorithms.EcdsaSha256),
+            SigningCredentials = new SigningCredentials(signingKey, SecurityAlgorithms.EcdsaSha256),
         });
     }
 
