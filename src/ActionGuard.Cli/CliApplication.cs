@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using ActionGuard.Cli.Commands;
 
 namespace ActionGuard.Cli;
@@ -6,9 +7,12 @@ namespace ActionGuard.Cli;
 /// <summary>The <c>actionguard</c> command tree and its invocation with documented exit codes.</summary>
 internal static class CliApplication
 {
-    public static RootCommand CreateRootCommand(CliEnvironment environment)
+    public static Command CreateRootCommand(CliEnvironment environment)
     {
-        var root = new RootCommand("ActionGuard: run the approval backend, decide approval requests and verify the audit log.");
+        // Not RootCommand: its name is the entry assembly's (ActionGuard.Cli), but users type 'actionguard'.
+        var root = new Command("actionguard", "ActionGuard: run the approval backend, decide approval requests and verify the audit log.");
+        root.Options.Add(new HelpOption());
+        root.Options.Add(new VersionOption());
         root.Subcommands.Add(ServeCommand.Create(environment));
         root.Subcommands.Add(ApprovalCommands.CreateList(environment));
         root.Subcommands.Add(ApprovalCommands.CreateDecide(environment, approve: true));
@@ -50,7 +54,7 @@ internal static class CliApplication
     private static List<string> CommandPath(Command command)
     {
         var names = new List<string>();
-        for (Symbol? symbol = command; symbol is Command c and not RootCommand; symbol = c.Parents.FirstOrDefault())
+        for (Symbol? symbol = command; symbol is Command c && c.Parents.Any(); symbol = c.Parents.FirstOrDefault())
         {
             names.Insert(0, c.Name);
         }

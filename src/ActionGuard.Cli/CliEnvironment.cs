@@ -19,6 +19,9 @@ internal sealed class CliEnvironment
     /// <summary>Gets how long a request to the server may take before the server counts as unreachable.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Gets how many audit records <c>audit export</c> asks for per page (the server allows up to 1000).</summary>
+    public int AuditPageSize { get; init; } = 1000;
+
     /// <summary>Gets a hook that adjusts the server's builder before <c>serve</c> builds it (tests quieten logging).</summary>
     public Action<WebApplicationBuilder>? ConfigureServer { get; init; }
 

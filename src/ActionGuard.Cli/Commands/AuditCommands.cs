@@ -9,8 +9,6 @@ namespace ActionGuard.Cli.Commands;
 /// <summary><c>audit export</c> and <c>audit verify</c>: what an auditor does (the token needs the auditor group).</summary>
 internal static class AuditCommands
 {
-    private const int PageSize = 1000;
-
     public static Command Create(CliEnvironment environment)
     {
         var audit = new Command("audit", "The hash-chained audit log (needs a token in the server's auditor group).");
@@ -42,7 +40,7 @@ internal static class AuditCommands
                 while (after is { } from)
                 {
                     using var page = await client.GetAsync(
-                        "v1/audit?after=" + from.ToString(CultureInfo.InvariantCulture) + "&limit=" + PageSize.ToString(CultureInfo.InvariantCulture),
+                        "v1/audit?after=" + from.ToString(CultureInfo.InvariantCulture) + "&limit=" + environment.AuditPageSize.ToString(CultureInfo.InvariantCulture),
                         cancellationToken).ConfigureAwait(false);
                     if (!page.RootElement.TryGetProperty("records", out var records) || records.ValueKind != JsonValueKind.Array)
                     {

@@ -36,7 +36,7 @@ public sealed class AuditCommandsTests
             previous = record.RootElement.GetProperty("hash").GetString()!;
         }
 
-        // 4 requests and 4 decisions, each at least one record: nothing was dropped between pages or at the end.
+        // 4 requests and 4 decisions, each at least one record, over pages of 3: nothing dropped between pages or at the end.
         Assert.True(lines.Length >= 8, $"only {lines.Length} records");
         Assert.Equal(4, lines.Count(l => l.Contains("\"type\":\"requested\"", StringComparison.Ordinal)));
     }

@@ -34,6 +34,8 @@ public static class CliRunner
         // Never the machine's variables: a developer's ACTIONGUARD_TOKEN must not leak into the tests.
         GetVariable = name => variables.TryGetValue(name, out var value) ? value : null,
         RequestTimeout = TimeSpan.FromSeconds(20),
+        // Small pages, so every export crosses several page boundaries.
+        AuditPageSize = 3,
         ConfigureServer = builder => builder.Logging.ClearProviders(),
         ServerStarted = started,
     };
