@@ -77,6 +77,18 @@ internal static class ServerLauncher
         await using (app.ConfigureAwait(false))
         {
             var dataDirectory = Path.GetFullPath(Path.Combine(app.Environment.ContentRootPath, app.Configuration[DataDirectoryKey] ?? DataDirectory.Default));
+            if (devIssuerName is not null)
+            {
+                // Kestrel:Endpoints from configuration bind in addition to --urls; refuse before anything listens.
+                foreach (var endpoint in app.Configuration.GetSection("Kestrel:Endpoints").GetChildren())
+                {
+                    if (endpoint["Url"] is { } url && !LoopbackUrls.IsLoopback(url))
+                    {
+                        throw new CliException(ExitCodes.Usage, $"error: --dev refused: Kestrel:Endpoints:{endpoint.Key}:Url '{url}' is not a loopback address.");
+                    }
+                }
+            }
+
             using var devIssuer = devIssuerName is null ? null : DevIssuer.LoadOrCreate(dataDirectory, devIssuerName);
             devIssuer?.MapEndpoints(app);
 

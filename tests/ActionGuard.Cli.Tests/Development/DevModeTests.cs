@@ -26,6 +26,20 @@ public sealed class DevModeTests
         Assert.False(File.Exists(Path.Combine(dataDirectory, DevIssuer.FileName)), "no development key may be written");
     }
 
+    [Fact]
+    public async Task Dev_mode_is_refused_when_configuration_adds_an_endpoint_that_is_not_loopback()
+    {
+        var dataDirectory = CliServer.NewDataDirectory();
+
+        var result = await CliRunner.RunAsync(
+            "serve", "--dev", "--urls", "http://127.0.0.1:0", "--data-dir", dataDirectory, "--Kestrel:Endpoints:Public:Url", "http://0.0.0.0:0");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--dev refused: Kestrel:Endpoints:Public:Url 'http://0.0.0.0:0' is not a loopback address", result.Error);
+        Assert.False(File.Exists(Path.Combine(dataDirectory, DevIssuer.FileName)), "no development key may be written");
+        Assert.DoesNotContain("listening", result.Out);
+    }
+
     [Theory]
     [InlineData("http://127.0.0.1:5080", true)]
     [InlineData("http://127.8.9.10:5080", true)]
