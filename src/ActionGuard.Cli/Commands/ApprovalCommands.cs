@@ -1,0 +1,193 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using ActionGuard.Cli.Backend;
+
+namespace ActionGuard.Cli.Commands;
+
+/// <summary><c>approvals list</c>, <c>approve ID</c> and <c>deny ID</c>: what an approver does.</summary>
+internal static class ApprovalCommands
+{
+    private static readonly string[] Header = ["ID", "STATUS", "KIND", "NAME", "AGENT", "INITIATOR", "APPROVALS", "EXPIRES"];
+
+    private static readonly string[] Statuses = ["pending", "approved", "executing", "succeeded", "failed", "denied", "expired", "cancelled", "all"];
+
+    public static Command CreateList(CliEnvironment environment)
+    {
+        var connection = new ConnectionOptions();
+        var status = new Option<string>("--status") { Description = "Only approvals with this status ('all' for every status).", DefaultValueFactory = _ => "pending" };
+        status.AcceptOnlyFromAmong(Statuses);
+        var limit = new Option<int>("--limit") { Description = "At most this many approvals, newest first.", DefaultValueFactory = _ => 100 };
+        limit.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1)
+            {
+                r.AddError("--limit must be at least 1.");
+            }
+        });
+        var format = new Option<string>("--format") { Description = "table, or jsonl (one approval as JSON per line).", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "jsonl");
+
+        var list = new Command("list", "List approval requests, newest first.");
+        list.Options.Add(status);
+        list.Options.Add(limit);
+        list.Options.Add(format);
+        connection.AddTo(list);
+        list.SetAction(async (parse, cancellationToken) =>
+        {
+            using var client = connection.CreateClient(parse, environment);
+            var wanted = parse.GetValue(status)!;
+            var max = parse.GetValue(limit);
+            var items = new List<JsonElement>();
+            var documents = new List<JsonDocument>();
+            try
+            {
+                string? cursor = null;
+                do
+                {
+                    var query = "v1/approvals?limit=" + Math.Min(max - items.Count, 100).ToString(CultureInfo.InvariantCulture)
+                        + (wanted == "all" ? string.Empty : "&status=" + wanted)
+                        + (cursor is null ? string.Empty : "&cursor=" + Uri.EscapeDataString(cursor));
+                    var page = await client.GetAsync(query, cancellationToken).ConfigureAwait(false);
+                    documents.Add(page);
+                    if (page.RootElement.TryGetProperty("items", out var pageItems) && pageItems.ValueKind == JsonValueKind.Array)
+                    {
+                        items.AddRange(pageItems.EnumerateArray().Take(max - items.Count));
+                    }
+
+                    cursor = page.RootElement.TryGetProperty("nextCursor", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
+                }
+                while (cursor is not null && items.Count < max);
+
+                if (parse.GetValue(format) == "jsonl")
+                {
+                    foreach (var item in items)
+                    {
+                        await environment.Out.WriteLineAsync(Json.Compact(item)).ConfigureAwait(false);
+                    }
+                }
+                else
+                {
+                    await WriteTableAsync(environment.Out, items, wanted).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                documents.ForEach(d => d.Dispose());
+            }
+
+            return ExitCodes.Ok;
+        });
+
+        var approvals = new Command("approvals", "Approval requests.");
+        approvals.Subcommands.Add(list);
+        return approvals;
+    }
+
+    public static Command CreateDecide(CliEnvironment environment, bool approve)
+    {
+        var connection = new ConnectionOptions();
+        var id = new Argument<string>("id") { Description = "The approval id (from 'actionguard approvals list')." };
+        var reason = new Option<string?>("--reason")
+        {
+            Description = approve ? "Why you approve; recorded in the audit log." : "Why you deny (required); the agent receives it and the audit log records it.",
+            Required = !approve,
+        };
+        if (!approve)
+        {
+            reason.Validators.Add(r =>
+            {
+                if (string.IsNullOrWhiteSpace(r.GetValueOrDefault<string?>()))
+                {
+                    r.AddError("--reason must not be empty: a denial needs a reason.");
+                }
+            });
+        }
+
+        var command = new Command(approve ? "approve" : "deny", approve ? "Approve a pending request." : "Deny a pending request, with a reason.");
+        command.Arguments.Add(id);
+        command.Options.Add(reason);
+        connection.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var client = connection.CreateClient(parse, environment);
+            var approvalId = parse.GetValue(id)!;
+            var why = parse.GetValue(reason);
+            using var result = await client.PostAsync(
+                "v1/approvals/" + Uri.EscapeDataString(approvalId) + "/decisions",
+                w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("verdict", approve ? "approve" : "deny");
+                    if (!string.IsNullOrWhiteSpace(why))
+                    {
+                        w.WriteString("reason", why);
+                    }
+
+                    w.WriteEndObject();
+                },
+                cancellationToken).ConfigureAwait(false);
+
+            var approval = result.RootElement;
+            var status = Json.String(approval, "status") ?? "unknown";
+            var line = $"{(approve ? "Approved" : "Denied")} {approvalId}: status is now {status}";
+            if (status == "pending" && approval.TryGetProperty("policy", out var policy) && policy.TryGetProperty("minApprovals", out var min))
+            {
+                line += $" ({CountApprovals(approval).ToString(CultureInfo.InvariantCulture)} of {min.GetRawText()} approvals)";
+            }
+
+            await environment.Out.WriteLineAsync(line + ".").ConfigureAwait(false);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static int CountApprovals(JsonElement approval) =>
+        approval.TryGetProperty("decisions", out var decisions) && decisions.ValueKind == JsonValueKind.Array
+            ? decisions.EnumerateArray().Count(d => Json.String(d, "verdict") == "approve")
+            : 0;
+
+    private static async Task WriteTableAsync(TextWriter output, List<JsonElement> items, string status)
+    {
+        if (items.Count == 0)
+        {
+            await output.WriteLineAsync(status == "all" ? "No approvals." : $"No {status} approvals.").ConfigureAwait(false);
+            return;
+        }
+
+        var rows = new List<string[]> { Header };
+        foreach (var item in items)
+        {
+            item.TryGetProperty("action", out var action);
+            var min = item.TryGetProperty("policy", out var policy) && policy.TryGetProperty("minApprovals", out var m) ? m.GetRawText() : "1";
+            var initiator = item.TryGetProperty("initiator", out var party) && party.ValueKind == JsonValueKind.Object
+                ? Json.String(party, "name") ?? Json.String(party, "subject") ?? "-"
+                : "-";
+            rows.Add(
+            [
+                Json.String(item, "id") ?? "-",
+                Json.String(item, "status") ?? "-",
+                action.ValueKind == JsonValueKind.Object ? Json.String(action, "kind") ?? "-" : "-",
+                action.ValueKind == JsonValueKind.Object ? Json.String(action, "name") ?? "-" : "-",
+                Json.String(item, "agentId") ?? "-",
+                initiator,
+                CountApprovals(item).ToString(CultureInfo.InvariantCulture) + "/" + min,
+                Json.String(item, "expiresAt") ?? "-",
+            ]);
+        }
+
+        var widths = new int[rows[0].Length];
+        foreach (var row in rows)
+        {
+            for (var i = 0; i < row.Length; i++)
+            {
+                widths[i] = Math.Max(widths[i], row[i].Length);
+            }
+        }
+
+        foreach (var row in rows)
+        {
+            await output.WriteLineAsync(string.Join("  ", row.Select((cell, i) => i == row.Length - 1 ? cell : cell.PadRight(widths[i])))).ConfigureAwait(false);
+        }
+    }
+}

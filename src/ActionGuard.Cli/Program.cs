@@ -1,0 +1,3 @@
+using ActionGuard.Cli;
+
+return await CliApplication.InvokeAsync(args, CliEnvironment.FromConsole()).ConfigureAwait(false);
