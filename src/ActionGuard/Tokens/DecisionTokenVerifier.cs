@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Unicode;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 
@@ -356,11 +357,7 @@ internal sealed class DecisionTokenVerifier
             throw Fail(VerificationCheck.Subject, $"The decision token is for approval '{GetString(claims, "sub")}', not '{expected.ApprovalId}'.", expected);
         }
 
-        // Compared as UTF-16 code units in constant time: as strict as comparing UTF-8 (stricter for lone surrogates,
-        // which UTF-8 encoding would replace), without encoding either side.
-        var hash = GetString(claims, "ag_hash");
-        if (hash is null || !CryptographicOperations.FixedTimeEquals(
-                MemoryMarshal.AsBytes(hash.AsSpan()), MemoryMarshal.AsBytes(expected.ActionHash.AsSpan())))
+        if (!HashMatches(claims, expected.ActionHash))
         {
             throw Fail(VerificationCheck.ActionHash, "The decision token approves a different action or different arguments (ag_hash mismatch).", expected);
         }
@@ -392,6 +389,29 @@ internal sealed class DecisionTokenVerifier
         }
 
         return new VerifiedDecision(expected.ApprovalId, jti, approvers, expiresAt);
+    }
+
+    // Compared in constant time. The token's bytes are used as they are when the JSON string has no escapes (the
+    // reader validated them as UTF-8), against the expected hash encoded strictly (a lone surrogate cannot match);
+    // otherwise both sides as UTF-16 code units, which is as strict.
+    private static bool HashMatches(JsonElement claims, string expected)
+    {
+        if (!claims.TryGetProperty("ag_hash"u8, out var value) || value.ValueKind != JsonValueKind.String)
+        {
+            return false;
+        }
+
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        Span<byte> expectedUtf8 = stackalloc byte[256];
+        if (raw.Length >= 2 && raw[0] == (byte)'"' && raw[^1] == (byte)'"' && !raw.Contains((byte)'\\')
+            && expected.Length * 3 <= expectedUtf8.Length)
+        {
+            return Utf8.FromUtf16(expected, expectedUtf8, out _, out var written, replaceInvalidSequences: false) == OperationStatus.Done
+                && CryptographicOperations.FixedTimeEquals(raw[1..^1], expectedUtf8[..written]);
+        }
+
+        var hash = value.GetString()!;
+        return CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(hash.AsSpan()), MemoryMarshal.AsBytes(expected.AsSpan()));
     }
 
     private static bool IsBase64Url(ReadOnlySpan<char> segment) =>

@@ -176,6 +176,27 @@ public sealed class JwsVerificationTests : IDisposable
     }
 
     [Theory]
+    [InlineData("sha256:ab\\u0063", true)]
+    [InlineData("sha256:ab\\u0064", false)]
+    [InlineData("sha256:abc\\u0000", false)]
+    [InlineData("sha256:ab", false)]
+    [InlineData("sha256:abcd", false)]
+    [InlineData("SHA256:abc", false)]
+    public async Task The_action_hash_matches_exactly_escaped_or_not(string jsonHash, bool matches)
+    {
+        var payload = System.Text.Json.JsonSerializer.Serialize(Claims).Replace("\"sha256:abc\"", $"\"{jsonHash}\"", StringComparison.Ordinal);
+        var token = RawJws.SignPayload(Es256Header, payload, RawJws.Es(_p256, HashAlgorithmName.SHA256));
+        if (matches)
+        {
+            await Passes(token);
+        }
+        else
+        {
+            await FailsWith(VerificationCheck.ActionHash, token);
+        }
+    }
+
+    [Theory]
     [InlineData("es256")]
     [InlineData("Es256")]
     [InlineData("ES256 ")]
