@@ -11,7 +11,7 @@ namespace ActionGuard.Benchmarks;
 
 /// <summary>
 /// The SDK's own cost: the same guarded calls over <see cref="InstantApprovalClient"/> (a backend that costs almost
-/// nothing) with the ES256 math replaced by <see cref="NoSignatureCryptoProvider"/>. What the backend double itself
+/// nothing) with the ES256 math replaced by <see cref="NoSignatureMathKey"/>. What the backend double itself
 /// costs per call is measured too, so it can be taken out: SDK overhead = decorator − backend double − direct call.
 /// </summary>
 [MemoryDiagnoser]
@@ -41,13 +41,12 @@ public class SdkOverheadBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        NoSignatureCryptoProvider.Install();
         _key = TokenFixtures.CreateKey();
         _proxyClient = new InstantApprovalClient(BenchmarkServices.Issuer, BenchmarkServices.AgentId, _key);
         _handWrittenClient = new InstantApprovalClient(BenchmarkServices.Issuer, BenchmarkServices.AgentId, _key);
         _doubleAlone = new InstantApprovalClient(BenchmarkServices.Issuer, BenchmarkServices.AgentId, _key);
-        _proxyServices = BenchmarkServices.WithClient(_proxyClient, proxy: true);
-        _handWrittenServices = BenchmarkServices.WithClient(_handWrittenClient, proxy: false);
+        _proxyServices = BenchmarkServices.WithClient(_proxyClient, proxy: true, signatureMaths: false);
+        _handWrittenServices = BenchmarkServices.WithClient(_handWrittenClient, proxy: false, signatureMaths: false);
         _proxy = BenchmarkServices.WarmedUp(_proxyServices);
         _handWritten = BenchmarkServices.WarmedUp(_handWrittenServices);
         _request = new CreateApprovalRequest
@@ -61,7 +60,7 @@ public class SdkOverheadBenchmarks
         _tokenSource = new InstantApprovalClient(BenchmarkServices.Issuer, BenchmarkServices.AgentId, _key, time);
         _tokenSource.CreateApprovalAsync(_request, "idempotency-key").GetAwaiter().GetResult();
         _token = _tokenSource.WriteToken();
-        _verifier = TokenFixtures.Verifier(_tokenSource, time, out var replayCache);
+        _verifier = TokenFixtures.Verifier(_tokenSource, time, out var replayCache, signatureMaths: false);
         _usedTokens = TokenFixtures.UsedTokens(replayCache);
         _expectation = TokenFixtures.Expectation();
         _ = VerifyWithoutSignatureCrypto();
@@ -75,7 +74,6 @@ public class SdkOverheadBenchmarks
         _doubleAlone.Dispose();
         _tokenSource.Dispose();
         _key.ECDsa.Dispose();
-        NoSignatureCryptoProvider.Uninstall();
     }
 
     [Benchmark(Baseline = true, Description = "Direct call")]

@@ -2,6 +2,7 @@ using ActionGuard.Client;
 using ActionGuard.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace ActionGuard.Benchmarks.Infrastructure;
 
@@ -19,8 +20,11 @@ public static class BenchmarkServices
         return Build(services, builder, proxy);
     }
 
-    /// <summary>The DispatchProxy decorator (<paramref name="proxy"/>) or the hand-written one, over <paramref name="client"/>.</summary>
-    public static ServiceProvider WithClient(ApprovalClient client, bool proxy)
+    /// <summary>
+    /// The DispatchProxy decorator (<paramref name="proxy"/>) or the hand-written one, over <paramref name="client"/>;
+    /// without <paramref name="signatureMaths"/>, the signing keys are <see cref="NoSignatureMathKey"/>s.
+    /// </summary>
+    public static ServiceProvider WithClient(ApprovalClient client, bool proxy, bool signatureMaths = true)
     {
         var services = new ServiceCollection();
         var builder = services.AddActionGuard(o =>
@@ -29,6 +33,12 @@ public static class BenchmarkServices
             o.AgentId = AgentId;
         });
         services.Replace(ServiceDescriptor.Singleton(client));
+        if (!signatureMaths)
+        {
+            services.Replace(ServiceDescriptor.Singleton(sp => NoSignatureMathKey.Provider(
+                client, sp.GetRequiredService<IOptions<ActionGuardOptions>>(), sp.GetRequiredService<TimeProvider>())));
+        }
+
         return Build(services, builder, proxy);
     }
 

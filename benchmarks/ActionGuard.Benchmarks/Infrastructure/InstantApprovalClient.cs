@@ -13,7 +13,7 @@ namespace ActionGuard.Benchmarks.Infrastructure;
 /// A backend double that costs as little as a backend can: every request is approved at once (one cached task),
 /// outcome reports and cancels are no-ops, and the claim writes a decision token for the hash it was just sent —
 /// it must, the hash binds a nonce that never leaves the agent — with a fixed 64-byte signature instead of ES256.
-/// Only <see cref="NoSignatureCryptoProvider"/> makes that token verify. Not thread-safe: one benchmark thread.
+/// Only <see cref="NoSignatureMathKey"/> makes that token verify. Not thread-safe: one benchmark thread.
 /// </summary>
 public sealed class InstantApprovalClient : ApprovalClient
 {

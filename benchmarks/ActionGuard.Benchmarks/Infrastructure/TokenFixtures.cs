@@ -44,11 +44,15 @@ public static class TokenFixtures
         new(InstantApprovalClient.ApprovalId, ActionHash, "data_export", "IExporter.ExportAsync", BenchmarkServices.AgentId, null);
 
     /// <summary>The SDK's verifier, with its keys from <paramref name="client"/> and its clock at <paramref name="time"/>.</summary>
-    internal static DecisionTokenVerifier Verifier(InstantApprovalClient client, TimeProvider time, out JtiReplayCache replayCache)
+    /// <param name="signatureMaths"><see langword="false"/> for keys whose ES256 maths always succeeds (<see cref="NoSignatureMathKey"/>).</param>
+    internal static DecisionTokenVerifier Verifier(InstantApprovalClient client, TimeProvider time, out JtiReplayCache replayCache, bool signatureMaths = true)
     {
         var options = Options.Create(new ActionGuardOptions { Endpoint = new Uri(BenchmarkServices.Issuer), AgentId = BenchmarkServices.AgentId });
         replayCache = new JtiReplayCache(time);
-        return new DecisionTokenVerifier(new SigningKeyProvider(client, options, time, NullLogger<SigningKeyProvider>.Instance), replayCache, options, time);
+        var keys = signatureMaths
+            ? new SigningKeyProvider(client, options, time, NullLogger<SigningKeyProvider>.Instance)
+            : NoSignatureMathKey.Provider(client, options, time);
+        return new DecisionTokenVerifier(keys, replayCache, options, time);
     }
 
     /// <summary>

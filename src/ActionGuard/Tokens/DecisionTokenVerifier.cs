@@ -1,33 +1,53 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Security.Cryptography;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Unicode;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace ActionGuard.Tokens;
 
 /// <summary>
-/// Verifies a decision token against the action about to run: signature (JWKS from the backend), algorithm,
-/// <c>iss</c>, <c>aud</c>, lifetime, <c>sub</c>, <c>ag_hash</c>, <c>ag_kind</c>/<c>ag_name</c>, <c>ag_verdict</c>,
-/// approvers against the initiator and the agent, and <c>jti</c> freshness — in that order, so the <c>jti</c> is only
-/// spent by a token that passed everything else.
+/// Verifies a decision token against the action about to run: compact JWS form and header, algorithm, signature
+/// (JWKS from the backend), <c>iss</c>, <c>aud</c>, lifetime, <c>sub</c>, <c>ag_hash</c>, <c>ag_kind</c>/<c>ag_name</c>,
+/// <c>ag_verdict</c>, approvers against the initiator and the agent, and <c>jti</c> freshness — in that order, so the
+/// <c>jti</c> is only spent by a token that passed everything else, and the payload is only parsed once its signature
+/// verified.
 /// </summary>
+/// <remarks>
+/// The JWS is verified directly (RFC 7515 compact serialization) rather than through a JWT library, so only what is
+/// needed runs: the header names the algorithm and the key, and nothing in it may bring its own key (<c>jku</c>,
+/// <c>jwk</c>, <c>x5u</c>, <c>x5c</c>) or extensions the SDK would have to understand (<c>crit</c>).
+/// </remarks>
 internal sealed class DecisionTokenVerifier
 {
     /// <summary>PROTOCOL.md: <c>exp</c> at most 5 minutes after <c>iat</c>.</summary>
     internal static readonly TimeSpan MaxTokenLifetime = TimeSpan.FromMinutes(5);
 
+    /// <summary>Longer tokens are refused unread, as JsonWebTokenHandler's default limit did (250 KiB).</summary>
+    internal const int MaxTokenLength = 250 * 1024;
+
+    // A kid longer than this is looked up through a string; the backend's kids are far shorter.
+    private const int MaxStackKeyIdLength = 128;
+
+    private const string NotCompactJws = "The decision token is missing or is not a compact JWS.";
+
+    private static readonly SearchValues<char> Base64UrlAlphabet =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+
+    // A claim given twice could be read one way here and another way elsewhere: such a payload is not valid.
+    private static readonly JsonDocumentOptions PayloadOptions = new() { AllowDuplicateProperties = false };
+
     private readonly SigningKeyProvider _keys;
     private readonly JtiReplayCache _replayCache;
     private readonly TimeProvider _timeProvider;
-    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly string _expectedIssuer;
     private readonly TimeSpan _clockSkew;
-    private readonly HashSet<string> _allowedAlgorithms;
-    private volatile TokenValidationParameters? _parameters;
+
+    // Indexed by JwsAlgorithm: an algorithm must be both supported here and configured.
+    private readonly bool[] _allowed;
 
     public DecisionTokenVerifier(SigningKeyProvider keys, JtiReplayCache replayCache, IOptions<ActionGuardOptions> options, TimeProvider timeProvider)
     {
@@ -37,49 +57,297 @@ internal sealed class DecisionTokenVerifier
         var value = options.Value;
         _expectedIssuer = NormalizeIssuer(value.ExpectedIssuer ?? value.Endpoint?.AbsoluteUri ?? string.Empty);
         _clockSkew = value.ClockSkew;
-        _allowedAlgorithms = new HashSet<string>(value.AllowedSigningAlgorithms, StringComparer.Ordinal);
+        _allowed = new bool[Enum.GetValues<JwsAlgorithm>().Length];
+        foreach (var algorithm in JwsAlgorithms.All)
+        {
+            _allowed[(int)algorithm] = value.AllowedSigningAlgorithms.Contains(JwsAlgorithms.Name(algorithm));
+        }
     }
 
     public async ValueTask<VerifiedDecision> VerifyAsync(string? token, DecisionExpectation expected, CancellationToken cancellationToken = default)
     {
-        if (string.IsNullOrEmpty(token) || !_handler.CanReadToken(token))
+        var jws = ReadHeader(token, expected);
+        var key = jws.Key
+            ?? await _keys.GetKeyAsync(jws.KeyId!, cancellationToken).ConfigureAwait(false)
+            ?? throw Fail(VerificationCheck.Signature, $"The backend does not publish the signing key '{jws.KeyId}'.", expected);
+
+        var decision = VerifySignedToken(token!, jws, key, expected);
+        if (decision is null)
         {
-            throw Fail(VerificationCheck.Malformed, "The decision token is missing or is not a compact JWS.", expected);
+            // The key was rotated out and disposed between the lookup and its use: the current key set decides.
+            key = await _keys.GetKeyAsync(key.KeyId, cancellationToken).ConfigureAwait(false)
+                ?? throw Fail(VerificationCheck.Signature, $"The backend does not publish the signing key '{key.KeyId}'.", expected);
+            decision = VerifySignedToken(token!, jws, key, expected)
+                ?? throw Fail(VerificationCheck.Signature, $"The signing key '{key.KeyId}' was retired during verification.", expected);
         }
 
-        JsonWebToken jwt;
-        try
+        return decision;
+    }
+
+    internal static string NormalizeIssuer(string issuer) => issuer.TrimEnd('/');
+
+    /// <summary>
+    /// Checks the compact form (three base64url segments, header and payload not empty), reads the header and checks
+    /// it, and finds the key if it is cached.
+    /// </summary>
+    private JwsHeader ReadHeader(string? token, DecisionExpectation expected)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength)
         {
-            jwt = _handler.ReadJsonWebToken(token);
-        }
-        catch (ArgumentException ex)
-        {
-            throw Fail(VerificationCheck.Malformed, "The decision token cannot be parsed.", expected, ex);
+            throw Fail(VerificationCheck.Malformed, NotCompactJws, expected);
         }
 
-        if (string.IsNullOrEmpty(jwt.Alg) || !_allowedAlgorithms.Contains(jwt.Alg))
+        var span = token.AsSpan();
+        var headerEnd = span.IndexOf('.');
+        var payloadLength = headerEnd < 0 ? -1 : span[(headerEnd + 1)..].IndexOf('.');
+        if (headerEnd <= 0 || payloadLength <= 0)
         {
-            throw Fail(VerificationCheck.Algorithm, $"The decision token is signed with '{jwt.Alg}', which is not an accepted algorithm.", expected);
+            throw Fail(VerificationCheck.Malformed, NotCompactJws, expected);
         }
 
-        if (string.IsNullOrEmpty(jwt.Kid))
+        var payloadEnd = headerEnd + 1 + payloadLength;
+        var encodedHeader = span[..headerEnd];
+        var encodedSignature = span[(payloadEnd + 1)..];
+        if (encodedSignature.Contains('.'))
+        {
+            throw Fail(VerificationCheck.Malformed, NotCompactJws, expected);
+        }
+
+        if (!IsBase64Url(encodedHeader) || !IsBase64Url(span[(headerEnd + 1)..payloadEnd]) || !IsBase64Url(encodedSignature))
+        {
+            throw Fail(VerificationCheck.Malformed, "The decision token's segments are not base64url-encoded.", expected);
+        }
+
+        Span<char> keyIdBuffer = stackalloc char[MaxStackKeyIdLength];
+        var header = ParseHeader(encodedHeader, keyIdBuffer, expected);
+
+        if (header.Algorithm == JwsAlgorithm.Unsupported || !_allowed[(int)header.Algorithm])
+        {
+            throw Fail(
+                VerificationCheck.Algorithm,
+                $"The decision token is signed with '{header.AlgorithmName ?? JwsAlgorithms.Name(header.Algorithm)}', which is not an accepted algorithm.",
+                expected);
+        }
+
+        if (header.KeyMaterial is not null)
+        {
+            throw Fail(VerificationCheck.Signature, $"The decision token's header carries '{header.KeyMaterial}'; signing keys are only taken from the backend's JWKS.", expected);
+        }
+
+        if (header.KeyIdLength <= 0 && string.IsNullOrEmpty(header.KeyId))
         {
             throw Fail(VerificationCheck.Signature, "The decision token names no signing key ('kid').", expected);
         }
 
-        var key = await _keys.GetKeyAsync(jwt.Kid, cancellationToken).ConfigureAwait(false)
-            ?? throw Fail(VerificationCheck.Signature, $"The backend does not publish the signing key '{jwt.Kid}'.", expected);
-
-        // The token already read is validated as is: reading it a second time would cost as much as the claim checks.
-        var signature = await _handler.ValidateTokenAsync(jwt, SignatureOnlyParameters(key)).ConfigureAwait(false);
-        if (!signature.IsValid)
+        // Empty is valid base64url, so only here: after the algorithm check, an unsigned ('none') token is refused for
+        // its algorithm, and any other token without a signature as malformed.
+        if (encodedSignature.IsEmpty)
         {
-            throw Fail(VerificationCheck.Signature, "The decision token's signature does not verify against the backend's key.", expected, signature.Exception);
+            throw Fail(VerificationCheck.Malformed, "The decision token has no signature.", expected);
         }
 
-        using var payload = ReadPayload(jwt, expected);
-        var claims = payload.Document.RootElement;
+        var keyId = header.KeyIdLength > 0 ? keyIdBuffer[..header.KeyIdLength] : header.KeyId.AsSpan();
+        return _keys.TryGetCachedKey(keyId, out var key)
+            ? new JwsHeader(headerEnd, payloadEnd, header.Algorithm, key, null)
+            : new JwsHeader(headerEnd, payloadEnd, header.Algorithm, null, header.KeyId ?? keyId.ToString());
+    }
 
+    private static HeaderFields ParseHeader(ReadOnlySpan<char> encoded, Span<char> keyIdBuffer, DecisionExpectation expected)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(encoded.Length));
+        try
+        {
+            if (Base64Url.DecodeFromChars(encoded, buffer, out _, out var length) != OperationStatus.Done)
+            {
+                throw Fail(VerificationCheck.Malformed, "The decision token's header is not base64url-encoded.", expected);
+            }
+
+            return ReadHeaderJson(buffer.AsSpan(0, length), keyIdBuffer, expected);
+        }
+        catch (JsonException ex)
+        {
+            throw Fail(VerificationCheck.Malformed, "The decision token cannot be parsed.", expected, ex);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static HeaderFields ReadHeaderJson(ReadOnlySpan<byte> json, Span<char> keyIdBuffer, DecisionExpectation expected)
+    {
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw Fail(VerificationCheck.Malformed, "The decision token's header is not a JSON object.", expected);
+        }
+
+        var fields = default(HeaderFields);
+        var seen = HeaderMember.None;
+        var critical = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            // ValueTextEquals unescapes, so "\u0061lg" is 'alg' here as it is to every other JWS implementation.
+            var member = reader.ValueTextEquals("alg"u8) ? HeaderMember.Alg
+                : reader.ValueTextEquals("kid"u8) ? HeaderMember.Kid
+                : reader.ValueTextEquals("typ"u8) ? HeaderMember.Typ
+                : reader.ValueTextEquals("crit"u8) ? HeaderMember.Crit
+                : reader.ValueTextEquals("jku"u8) ? HeaderMember.Jku
+                : reader.ValueTextEquals("jwk"u8) ? HeaderMember.Jwk
+                : reader.ValueTextEquals("x5u"u8) ? HeaderMember.X5u
+                : reader.ValueTextEquals("x5c"u8) ? HeaderMember.X5c
+                : HeaderMember.None;
+            if (member != HeaderMember.None && (seen & member) != 0)
+            {
+                throw Fail(VerificationCheck.Malformed, "The decision token's header names a parameter twice.", expected);
+            }
+
+            seen |= member;
+            reader.Read();
+            switch (member)
+            {
+                case HeaderMember.Alg:
+                    RequireString(ref reader, expected);
+                    fields.Algorithm = reader.ValueIsEscaped ? JwsAlgorithms.Parse(reader.GetString()) : JwsAlgorithms.Parse(reader.ValueSpan);
+                    fields.AlgorithmName = fields.Algorithm == JwsAlgorithm.Unsupported ? reader.GetString() : null;
+                    break;
+                case HeaderMember.Kid:
+                    RequireString(ref reader, expected);
+                    if (reader.ValueSpan.Length <= keyIdBuffer.Length)
+                    {
+                        // UTF-8 never needs more chars than bytes, and unescaping only shortens.
+                        fields.KeyIdLength = reader.CopyString(keyIdBuffer);
+                    }
+                    else
+                    {
+                        fields.KeyId = reader.GetString();
+                    }
+
+                    break;
+                case HeaderMember.Typ:
+                    RequireString(ref reader, expected);
+                    break;
+                case HeaderMember.Crit:
+                    critical = true;
+                    reader.Skip();
+                    break;
+                case HeaderMember.Jku or HeaderMember.Jwk or HeaderMember.X5u or HeaderMember.X5c:
+                    fields.KeyMaterial ??= member switch
+                    {
+                        HeaderMember.Jku => "jku",
+                        HeaderMember.Jwk => "jwk",
+                        HeaderMember.X5u => "x5u",
+                        _ => "x5c",
+                    };
+                    reader.Skip();
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+        }
+
+        // Anything after the object (or a truncated object) makes the reader throw, which is Malformed.
+        if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+        {
+            throw Fail(VerificationCheck.Malformed, "The decision token's header is not a JSON object.", expected);
+        }
+
+        if (critical)
+        {
+            throw Fail(VerificationCheck.Malformed, "The decision token's header has critical extensions ('crit'), which the SDK does not support.", expected);
+        }
+
+        return fields;
+    }
+
+    private static void RequireString(ref Utf8JsonReader reader, DecisionExpectation expected)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            throw Fail(VerificationCheck.Malformed, "The decision token's header has a parameter that is not a string.", expected);
+        }
+    }
+
+    /// <summary>
+    /// Verifies the signature, then parses the payload and checks every claim. <see langword="null"/> when
+    /// <paramref name="key"/> was retired before it could be used.
+    /// </summary>
+    private VerifiedDecision? VerifySignedToken(string token, JwsHeader jws, VerificationKey key, DecisionExpectation expected)
+    {
+        var signingInput = token.AsSpan(0, jws.PayloadEnd);
+        var encodedPayload = token.AsSpan(jws.HeaderEnd + 1, jws.PayloadEnd - jws.HeaderEnd - 1);
+        var encodedSignature = token.AsSpan(jws.PayloadEnd + 1);
+        var signatureCapacity = Base64Url.GetMaxDecodedLength(encodedSignature.Length);
+        var buffer = ArrayPool<byte>.Shared.Rent(signingInput.Length + signatureCapacity + Base64Url.GetMaxDecodedLength(encodedPayload.Length));
+        JsonDocument? payload = null;
+        try
+        {
+            var input = buffer.AsSpan(0, signingInput.Length);
+            var signature = buffer.AsSpan(signingInput.Length, signatureCapacity);
+            var payloadBytes = buffer.AsMemory(signingInput.Length + signatureCapacity);
+
+            // Every char was checked to be base64url or '.', so the conversion is exact.
+            if (Ascii.FromUtf16(signingInput, input, out _) != OperationStatus.Done
+                || Base64Url.DecodeFromChars(encodedSignature, signature, out _, out var signatureLength) != OperationStatus.Done)
+            {
+                throw Fail(VerificationCheck.Malformed, NotCompactJws, expected);
+            }
+
+            if (!key.Accepts(jws.Algorithm))
+            {
+                throw Fail(VerificationCheck.Signature, $"The signing key '{key.KeyId}' cannot verify {JwsAlgorithms.Name(jws.Algorithm)} signatures.", expected);
+            }
+
+            switch (key.Verify(jws.Algorithm, input, signature[..signatureLength]))
+            {
+                case KeyVerification.Valid:
+                    break;
+                case KeyVerification.KeyRetired:
+                    return null;
+                default:
+                    throw Fail(VerificationCheck.Signature, "The decision token's signature does not verify against the backend's key.", expected);
+            }
+
+            payload = ReadPayload(encodedPayload, payloadBytes, expected);
+            return CheckClaims(payload.RootElement, expected);
+        }
+        finally
+        {
+            // The document reads from the pooled bytes: it goes first.
+            payload?.Dispose();
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static JsonDocument ReadPayload(ReadOnlySpan<char> encoded, Memory<byte> buffer, DecisionExpectation expected)
+    {
+        if (Base64Url.DecodeFromChars(encoded, buffer.Span, out _, out var length) != OperationStatus.Done)
+        {
+            throw Fail(VerificationCheck.Malformed, "The decision token's payload is not valid JSON.", expected);
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(buffer[..length], PayloadOptions);
+        }
+        catch (JsonException ex)
+        {
+            throw Fail(VerificationCheck.Malformed, "The decision token's payload is not valid JSON.", expected, ex);
+        }
+
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            document.Dispose();
+            throw Fail(VerificationCheck.Malformed, "The decision token's payload is not a JSON object.", expected);
+        }
+
+        return document;
+    }
+
+    private VerifiedDecision CheckClaims(JsonElement claims, DecisionExpectation expected)
+    {
         CheckIssuer(claims, expected);
         CheckAudience(claims, expected);
         var expiresAt = CheckLifetime(claims, expected);
@@ -89,11 +357,7 @@ internal sealed class DecisionTokenVerifier
             throw Fail(VerificationCheck.Subject, $"The decision token is for approval '{GetString(claims, "sub")}', not '{expected.ApprovalId}'.", expected);
         }
 
-        // Compared as UTF-16 code units in constant time: as strict as comparing UTF-8 (stricter for lone surrogates,
-        // which UTF-8 encoding would replace), without encoding either side.
-        var hash = GetString(claims, "ag_hash");
-        if (hash is null || !CryptographicOperations.FixedTimeEquals(
-                MemoryMarshal.AsBytes(hash.AsSpan()), MemoryMarshal.AsBytes(expected.ActionHash.AsSpan())))
+        if (!HashMatches(claims, expected.ActionHash))
         {
             throw Fail(VerificationCheck.ActionHash, "The decision token approves a different action or different arguments (ag_hash mismatch).", expected);
         }
@@ -127,62 +391,31 @@ internal sealed class DecisionTokenVerifier
         return new VerifiedDecision(expected.ApprovalId, jti, approvers, expiresAt);
     }
 
-    internal static string NormalizeIssuer(string issuer) => issuer.TrimEnd('/');
-
-    private static Payload ReadPayload(JsonWebToken jwt, DecisionExpectation expected)
+    // Compared in constant time. The token's bytes are used as they are when the JSON string has no escapes (the
+    // reader validated them as UTF-8), against the expected hash encoded strictly (a lone surrogate cannot match);
+    // otherwise both sides as UTF-16 code units, which is as strict.
+    private static bool HashMatches(JsonElement claims, string expected)
     {
-        var encoded = jwt.EncodedPayload.AsSpan();
-        var buffer = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(encoded.Length));
-        try
+        if (!claims.TryGetProperty("ag_hash"u8, out var value) || value.ValueKind != JsonValueKind.String)
         {
-            var length = Base64Url.DecodeFromChars(encoded, buffer);
-            var document = JsonDocument.Parse(buffer.AsMemory(0, length));
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                document.Dispose();
-                throw Fail(VerificationCheck.Malformed, "The decision token's payload is not a JSON object.", expected);
-            }
+            return false;
+        }
 
-            return new Payload(document, buffer);
-        }
-        catch (Exception ex) when (ex is FormatException or JsonException)
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        Span<byte> expectedUtf8 = stackalloc byte[256];
+        if (raw.Length >= 2 && raw[0] == (byte)'"' && raw[^1] == (byte)'"' && !raw.Contains((byte)'\\')
+            && expected.Length * 3 <= expectedUtf8.Length)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
-            throw Fail(VerificationCheck.Malformed, "The decision token's payload is not valid JSON.", expected, ex);
+            return Utf8.FromUtf16(expected, expectedUtf8, out _, out var written, replaceInvalidSequences: false) == OperationStatus.Done
+                && CryptographicOperations.FixedTimeEquals(raw[1..^1], expectedUtf8[..written]);
         }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            throw;
-        }
+
+        var hash = value.GetString()!;
+        return CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(hash.AsSpan()), MemoryMarshal.AsBytes(expected.AsSpan()));
     }
 
-    // One set of parameters per signing key, reused by every call: they are only read during validation, and making
-    // them per call cost more than the rest of the claim checks together.
-    private TokenValidationParameters SignatureOnlyParameters(SecurityKey key)
-    {
-        var cached = _parameters;
-        if (cached is not null && ReferenceEquals(cached.IssuerSigningKey, key))
-        {
-            return cached;
-        }
-
-        cached = new TokenValidationParameters
-        {
-            IssuerSigningKey = key,
-            ValidAlgorithms = _allowedAlgorithms,
-            RequireSignedTokens = true,
-            TryAllIssuerSigningKeys = false,
-            // The claims are checked below against the TimeProvider and the expected action; only the signature here.
-            ValidateIssuer = false,
-            ValidateAudience = false,
-            ValidateLifetime = false,
-            RequireExpirationTime = false,
-            ValidateIssuerSigningKey = false,
-        };
-        _parameters = cached;
-        return cached;
-    }
+    private static bool IsBase64Url(ReadOnlySpan<char> segment) =>
+        segment.Length % 4 != 1 && !segment.ContainsAnyExcept(Base64UrlAlphabet);
 
     private void CheckIssuer(JsonElement claims, DecisionExpectation expected)
     {
@@ -297,15 +530,29 @@ internal sealed class DecisionTokenVerifier
             ActionName = expected.Name,
         };
 
-    // The parsed payload and the pooled bytes it reads from; the bytes go back only once the document is done with them.
-    private readonly struct Payload(JsonDocument document, byte[] buffer) : IDisposable
-    {
-        public JsonDocument Document { get; } = document;
+    // Where the segments end, the header's algorithm, and the key if it was cached (else its kid, to fetch it).
+    private readonly record struct JwsHeader(int HeaderEnd, int PayloadEnd, JwsAlgorithm Algorithm, VerificationKey? Key, string? KeyId);
 
-        public void Dispose()
-        {
-            Document.Dispose();
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+    private struct HeaderFields
+    {
+        public JwsAlgorithm Algorithm;
+        public string? AlgorithmName;
+        public int KeyIdLength;
+        public string? KeyId;
+        public string? KeyMaterial;
+    }
+
+    [Flags]
+    private enum HeaderMember
+    {
+        None = 0,
+        Alg = 1,
+        Kid = 2,
+        Typ = 4,
+        Crit = 8,
+        Jku = 16,
+        Jwk = 32,
+        X5u = 64,
+        X5c = 128,
     }
 }

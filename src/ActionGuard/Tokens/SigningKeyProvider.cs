@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using ActionGuard.Client;
 using ActionGuard.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -22,10 +23,24 @@ internal sealed class SigningKeyProvider : IDisposable
     private const int MaxRememberedMisses = 16;
 
     private readonly HashSet<string> _refetchedFor = new(StringComparer.Ordinal);
+    private readonly Func<JsonWebKey, string, VerificationKey?> _convert;
     private volatile KeySnapshot? _snapshot;
+    private int _disposed;
 
     public SigningKeyProvider(ApprovalClient client, IOptions<ActionGuardOptions> options, TimeProvider timeProvider, ILogger<SigningKeyProvider> logger)
+        : this(client, options, timeProvider, logger, VerificationKeys.FromJsonWebKey)
     {
+    }
+
+    // convert turns a JWK and its fingerprint into a key; the benchmarks stub the signature maths there.
+    internal SigningKeyProvider(
+        ApprovalClient client,
+        IOptions<ActionGuardOptions> options,
+        TimeProvider timeProvider,
+        ILogger<SigningKeyProvider> logger,
+        Func<JsonWebKey, string, VerificationKey?> convert)
+    {
+        _convert = convert;
         _client = client;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -33,8 +48,24 @@ internal sealed class SigningKeyProvider : IDisposable
         _cacheDuration = options.Value.SigningKeysCacheDuration;
     }
 
+    /// <summary>
+    /// The key with <paramref name="keyId"/> when the cached JWKS is fresh and has it, without allocating; otherwise
+    /// <see langword="false"/>, and <see cref="GetKeyAsync"/> decides whether to fetch.
+    /// </summary>
+    public bool TryGetCachedKey(ReadOnlySpan<char> keyId, [NotNullWhen(true)] out VerificationKey? key)
+    {
+        var snapshot = _snapshot;
+        if (snapshot is not null && _timeProvider.GetUtcNow() < snapshot.FetchedAt + _cacheDuration)
+        {
+            return snapshot.ById.TryGetValue(keyId, out key);
+        }
+
+        key = null;
+        return false;
+    }
+
     /// <summary>Returns the key with <paramref name="keyId"/>, or <see langword="null"/> when the backend does not publish it.</summary>
-    public async ValueTask<SecurityKey?> GetKeyAsync(string keyId, CancellationToken cancellationToken)
+    public async ValueTask<VerificationKey?> GetKeyAsync(string keyId, CancellationToken cancellationToken)
     {
         var snapshot = _snapshot;
         var now = _timeProvider.GetUtcNow();
@@ -63,8 +94,11 @@ internal sealed class SigningKeyProvider : IDisposable
 
             if (stale || mayRefetch)
             {
-                snapshot = await FetchAsync(cancellationToken).ConfigureAwait(false);
+                ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+                var previous = snapshot;
+                snapshot = await FetchAsync(previous, cancellationToken).ConfigureAwait(false);
                 _snapshot = snapshot;
+                RetireReplaced(previous, snapshot);
             }
 
             return snapshot!.Keys.TryGetValue(keyId, out cached) ? cached : null;
@@ -75,7 +109,7 @@ internal sealed class SigningKeyProvider : IDisposable
         }
     }
 
-    private async Task<KeySnapshot> FetchAsync(CancellationToken cancellationToken)
+    private async Task<KeySnapshot> FetchAsync(KeySnapshot? previous, CancellationToken cancellationToken)
     {
         var json = await _client.GetSigningKeysAsync(cancellationToken).ConfigureAwait(false);
         JsonWebKeySet set;
@@ -88,22 +122,95 @@ internal sealed class SigningKeyProvider : IDisposable
             throw new ApprovalBackendUnavailableException("The backend's signing keys (JWKS) are not a valid key set.", null, ex);
         }
 
-        var keys = new Dictionary<string, SecurityKey>(StringComparer.Ordinal);
-        foreach (var key in set.Keys)
+        var keys = new Dictionary<string, VerificationKey>(StringComparer.Ordinal);
+        foreach (var jwk in set.Keys)
         {
-            // Only asymmetric public keys can verify decision tokens; anything else in the set is ignored.
-            if (!string.IsNullOrEmpty(key.Kid) && key.Kty is JsonWebAlgorithmsKeyTypes.EllipticCurve or JsonWebAlgorithmsKeyTypes.RSA
-                && !key.HasPrivateKey)
+            // Only asymmetric public signing keys can verify decision tokens; anything else in the set is ignored.
+            if (string.IsNullOrEmpty(jwk.Kid) || jwk.Kty is not (JsonWebAlgorithmsKeyTypes.EllipticCurve or JsonWebAlgorithmsKeyTypes.RSA) || jwk.HasPrivateKey)
             {
-                keys[key.Kid] = key;
+                continue;
             }
+
+            // An unchanged key keeps its instance: converting is costly, and verifications may be using it.
+            var fingerprint = VerificationKeys.Fingerprint(jwk);
+            var key = previous is not null && previous.Keys.TryGetValue(jwk.Kid, out var known) && !known.IsDisposed
+                && string.Equals(known.Fingerprint, fingerprint, StringComparison.Ordinal)
+                ? known
+                : _convert(jwk, fingerprint);
+            if (key is null)
+            {
+                continue;
+            }
+
+            if (keys.TryGetValue(jwk.Kid, out var duplicate) && !ReferenceEquals(duplicate, key))
+            {
+                // The last entry with a kid wins, as before; the one it replaces was converted here and is unused.
+                RetireIfNew(duplicate, previous);
+            }
+
+            keys[jwk.Kid] = key;
         }
 
         GuardLog.SigningKeysFetched(_logger, keys.Count);
         return new KeySnapshot(keys, _timeProvider.GetUtcNow());
     }
 
-    public void Dispose() => _fetchLock.Dispose();
+    // Keys of the old set that the new one does not carry over are disposed once no verification leases them; a
+    // verification that comes too late is told the key is retired and looks it up again in the new set.
+    private static void RetireReplaced(KeySnapshot? previous, KeySnapshot current)
+    {
+        if (previous is null)
+        {
+            return;
+        }
 
-    private sealed record KeySnapshot(Dictionary<string, SecurityKey> Keys, DateTimeOffset FetchedAt);
+        foreach (var key in previous.Keys.Values)
+        {
+            if (!current.Keys.TryGetValue(key.KeyId, out var kept) || !ReferenceEquals(kept, key))
+            {
+                key.Retire();
+            }
+        }
+    }
+
+    private static void RetireIfNew(VerificationKey key, KeySnapshot? previous)
+    {
+        if (previous is null || !previous.Keys.TryGetValue(key.KeyId, out var known) || !ReferenceEquals(known, key))
+        {
+            key.Retire();
+        }
+    }
+
+    /// <summary>Retires every key: each is disposed once the verifications using it are done.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        // A fetch in progress publishes its set first, so no key it converts escapes retirement. The semaphore has no
+        // wait handle, so it holds nothing to dispose, and leaving it undisposed lets a late caller fail cleanly below.
+        _fetchLock.Wait();
+        try
+        {
+            foreach (var key in _snapshot?.Keys.Values ?? Enumerable.Empty<VerificationKey>())
+            {
+                key.Retire();
+            }
+        }
+        finally
+        {
+            _fetchLock.Release();
+        }
+    }
+
+    private sealed class KeySnapshot(Dictionary<string, VerificationKey> keys, DateTimeOffset fetchedAt)
+    {
+        public Dictionary<string, VerificationKey> Keys { get; } = keys;
+
+        public Dictionary<string, VerificationKey>.AlternateLookup<ReadOnlySpan<char>> ById { get; } = keys.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        public DateTimeOffset FetchedAt { get; } = fetchedAt;
+    }
 }
