@@ -20,7 +20,7 @@ public sealed class UnguardedCallAnalyzer : DiagnosticAnalyzer
 {
     private static readonly HashSet<string> SqlParameterNames = new(StringComparer.Ordinal)
     {
-        "sql", "cmdText", "commandText", "copyToCommand", "copyFromCommand",
+        "sql", "cmdText", "commandText", "copyToCommand", "copyFromCommand", "copyCommand",
     };
 
     /// <inheritdoc/>

@@ -34,6 +34,14 @@ internal sealed class CatalogEntry
 
     public bool Matches(string declarationId)
     {
+        // Roslyn appends "~ReturnType" to some IDs (conversion operators, and some methods returning types from
+        // other documents); catalog IDs name the return type only when they need to.
+        var tilde = declarationId.IndexOf('~');
+        if (tilde >= 0 && Id.IndexOf('~') < 0)
+        {
+            declarationId = declarationId.Substring(0, tilde);
+        }
+
         if (string.Equals(Id, declarationId, System.StringComparison.Ordinal))
         {
             return true;

@@ -20,6 +20,11 @@ internal static class ProcessLaunchClassifier
         "cordon", "uncordon", "taint", "run", "expose", "autoscale", "exec",
     };
 
+    private static readonly HashSet<string> KubectlReadOnly = new(StringComparer.Ordinal)
+    {
+        "get", "describe", "logs", "top", "version", "explain", "api-resources", "config", "diff", "wait", "port-forward",
+    };
+
     private static readonly HashSet<string> KubectlRbacObjects = new(StringComparer.Ordinal)
     {
         "rolebinding", "clusterrolebinding", "role", "clusterrole", "serviceaccount", "sa",
@@ -137,13 +142,20 @@ internal static class ProcessLaunchClassifier
             return null;
         }
 
-        var verb = words[0];
+        // The verb is the first known command word: "-n prod apply" puts a flag value before it.
+        var verb = words.FirstOrDefault(w => KubectlMutations.Contains(w) || KubectlReadOnly.Contains(w) || w is "cp" or "auth");
+        if (verb is null)
+        {
+            return null;
+        }
+
+        var verbIndex = words.IndexOf(verb);
         if (verb == "cp")
         {
             return new CallClassification(SensitiveKind.DataExport, $"runs '{tool} cp'");
         }
 
-        if (verb == "auth" && words.Count > 1 && words[1] == "reconcile")
+        if (verb == "auth" && verbIndex + 1 < words.Count && words[verbIndex + 1] == "reconcile")
         {
             return new CallClassification(SensitiveKind.PermissionChange, $"runs '{tool} auth reconcile'");
         }
@@ -153,9 +165,9 @@ internal static class ProcessLaunchClassifier
             return null;
         }
 
-        if (words.Count > 1 && KubectlRbacObjects.Contains(words[1]))
+        if (verbIndex + 1 < words.Count && KubectlRbacObjects.Contains(words[verbIndex + 1]))
         {
-            return new CallClassification(SensitiveKind.PermissionChange, $"runs '{tool} {verb} {words[1]}'");
+            return new CallClassification(SensitiveKind.PermissionChange, $"runs '{tool} {verb} {words[verbIndex + 1]}'");
         }
 
         return new CallClassification(SensitiveKind.InfrastructureMutation, $"runs '{tool} {verb}'");
@@ -274,7 +286,8 @@ internal static class ProcessLaunchClassifier
             return new CallClassification(SensitiveKind.InfrastructureMutation, $"runs '{tool}' with arguments chosen at run time");
         }
 
-        var text = arguments.Replace("\\copy", "COPY");
+        // psql -c "…": the quotes belong to the command line, not to the SQL.
+        var text = string.Join(" ", Tokenize(arguments)).Replace("\\copy", "COPY");
         return SqlTextClassifier.Classify(text) is { } sql ? new CallClassification(sql.Kind, $"runs '{tool}' with {sql.Description}") : null;
     }
 

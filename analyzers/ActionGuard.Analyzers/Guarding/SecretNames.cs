@@ -6,7 +6,7 @@ namespace ActionGuard.Analyzers.Guarding;
 /// <summary>
 /// The SDK's secret-name rule (<c>SensitiveNameMatcher</c>) at compile time: separators dropped and case ignored,
 /// unambiguous terms match anywhere (<c>dbPassword</c>), short ones (<c>pwd</c>, <c>token</c>) only as whole name parts
-/// (<c>accessToken</c>, not <c>maxTokensLimit</c>'s neighbour <c>tokenizer</c>).
+/// (<c>accessToken</c>, not <c>tokenizer</c>); counts and limits (<c>maxTokens</c>) are not secrets.
 /// </summary>
 internal static class SecretNames
 {
@@ -43,6 +43,14 @@ internal static class SecretNames
         }
 
         var normalized = text.ToString();
+
+        // Counts and limits of tokens (maxTokens, tokenCount) are model settings, not secrets.
+        if (normalized.StartsWith("max", StringComparison.Ordinal) || normalized.StartsWith("min", StringComparison.Ordinal)
+            || normalized.EndsWith("count", StringComparison.Ordinal) || normalized.EndsWith("limit", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
         starts[normalized.Length] = true;
         foreach (var term in AnywhereTerms)
         {

@@ -156,7 +156,7 @@ public sealed class UnguardedCallTests
                 {
                     await guard.ExecuteAsync(
                         new GuardedAction(ActionKind.DataExport, "Export"),
-                        ct => s3.PutObjectAsync(request, ct),
+                        async Task (ct) => { await s3.PutObjectAsync(request, ct); },
                         cancellationToken);
                     await guard.ExecuteAsync(
                         new GuardedAction(ActionKind.DataExport, "Export"),
