@@ -1,0 +1,127 @@
+using ActionGuard.Analyzers.CodeFixes;
+using ActionGuard.Analyzers.Tests.TestSupport;
+
+namespace ActionGuard.Analyzers.Tests.Fixes;
+
+public sealed class CodeFixTests
+{
+    private static TestOptions S3 => TestOptions.WithStubs(Stubs.AwsS3);
+
+    [Fact]
+    public async Task Adds_RequiresApproval_with_the_kind_of_the_finding_and_the_using()
+    {
+        await Verifier.VerifyFixAsync("""
+            using System.Threading.Tasks;
+            using Amazon.S3;
+            using Amazon.S3.Model;
+
+            namespace Agents;
+
+            public class Exporter(IAmazonS3 s3)
+            {
+                /// <summary>Exports the report.</summary>
+                public async Task Export(PutObjectRequest request)
+                {
+                    await s3.PutObjectAsync(request);
+                }
+            }
+            """, "AG0001", new AddRequiresApprovalCodeFixProvider(), "AddRequiresApproval_DataExport", options: S3);
+    }
+
+    [Fact]
+    public async Task Adds_RequiresApproval_after_existing_attributes()
+    {
+        await Verifier.VerifyFixAsync("""
+            using System;
+            using System.Threading.Tasks;
+            using ActionGuard;
+            using Amazon.S3;
+            using Amazon.S3.Model;
+
+            public class Admin(IAmazonS3 s3)
+            {
+                [Obsolete("use v2")]
+                public Task Open() => s3.PutACLAsync(new PutACLRequest());
+            }
+            """, "AG0002", new AddRequiresApprovalCodeFixProvider(), "AddRequiresApproval_PermissionChange", options: S3);
+    }
+
+    [Fact]
+    public async Task Wraps_an_awaited_statement_in_the_guard_in_scope()
+    {
+        await Verifier.VerifyFixAsync("""
+            using System.Threading;
+            using System.Threading.Tasks;
+            using ActionGuard;
+            using Amazon.S3;
+            using Amazon.S3.Model;
+
+            public class Exporter(IAmazonS3 s3, IActionGuard guard)
+            {
+                public async Task Export(PutObjectRequest request, CancellationToken cancellationToken)
+                {
+                    var before = 1;
+                    await s3.PutObjectAsync(request, cancellationToken);
+                    var after = before;
+                }
+            }
+            """, "AG0001", new WrapInGuardCodeFixProvider(), "WrapInGuard_Awaited", options: S3);
+    }
+
+    [Fact]
+    public async Task Wraps_a_synchronous_statement_using_a_guard_field()
+    {
+        await Verifier.VerifyFixAsync("""
+            using System.IO;
+            using System.Threading.Tasks;
+            using ActionGuard;
+
+            public class Files
+            {
+                private readonly IActionGuard _guard;
+
+                public Files(IActionGuard guard) => _guard = guard;
+
+                public async Task Open(string path)
+                {
+                    File.SetUnixFileMode(path, UnixFileMode.OtherWrite);
+                    await Task.Yield();
+                }
+            }
+            """, "AG0002", new WrapInGuardCodeFixProvider(), "WrapInGuard_Synchronous");
+    }
+
+    [Fact]
+    public async Task No_wrap_is_offered_without_a_guard_in_scope_or_outside_async_methods()
+    {
+        foreach (var source in new[]
+        {
+            """
+            using System.Threading.Tasks;
+            using Amazon.S3;
+            using Amazon.S3.Model;
+            public class Exporter(IAmazonS3 s3)
+            {
+                public async Task Export(PutObjectRequest request) { await s3.PutObjectAsync(request); }
+            }
+            """,
+            """
+            using ActionGuard;
+            using Amazon.S3;
+            using Amazon.S3.Model;
+            public class Exporter(IAmazonS3 s3, IActionGuard guard)
+            {
+                public void Export(PutObjectRequest request) { s3.PutObjectAsync(request).Wait(); }
+            }
+            """,
+        })
+        {
+            var project = Verifier.CreateProject(source, S3);
+            var diagnostic = (await Verifier.GetDiagnosticsAsync(project, S3)).Single(d => d.Id == "AG0001");
+            var actions = new List<Microsoft.CodeAnalysis.CodeActions.CodeAction>();
+            var document = project.Documents.First();
+            await new WrapInGuardCodeFixProvider().RegisterCodeFixesAsync(new Microsoft.CodeAnalysis.CodeFixes.CodeFixContext(document, diagnostic, (a, _) => actions.Add(a), CancellationToken.None));
+            Assert.Empty(actions);
+        }
+    }
+}
