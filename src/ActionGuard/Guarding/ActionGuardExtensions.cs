@@ -1,8 +1,15 @@
+using System.Runtime.CompilerServices;
 using ActionGuard.Utils;
 
 namespace ActionGuard;
 
 /// <summary>Convenience overloads of <see cref="IActionGuard.ExecuteAsync{TResult, TState}"/>.</summary>
+/// <remarks>
+/// An <see langword="async"/> lambda converts to both the <see cref="Task"/> and the <see cref="ValueTask"/> forms; the
+/// <see cref="Task"/> overloads carry a higher <see cref="OverloadResolutionPriorityAttribute"/> so such lambdas bind to
+/// them instead of being ambiguous, while lambdas and method groups that return <see cref="ValueTask"/> still bind to
+/// the <see cref="ValueTask"/> overloads.
+/// </remarks>
 public static class ActionGuardExtensions
 {
     /// <summary>Runs <paramref name="operation"/> once the action is approved.</summary>
@@ -30,6 +37,7 @@ public static class ActionGuardExtensions
     /// <param name="operation">The privileged operation.</param>
     /// <param name="cancellationToken">Cancels the wait or the operation.</param>
     /// <returns>The operation's result.</returns>
+    [OverloadResolutionPriority(1)]
     public static Task<TResult> ExecuteAsync<TResult>(
         this IActionGuard guard,
         GuardedAction action,
@@ -72,6 +80,7 @@ public static class ActionGuardExtensions
     /// <param name="operation">The privileged operation.</param>
     /// <param name="cancellationToken">Cancels the wait or the operation.</param>
     /// <returns>A task that completes when the operation has run.</returns>
+    [OverloadResolutionPriority(1)]
     public static async Task ExecuteAsync(
         this IActionGuard guard,
         GuardedAction action,
