@@ -40,7 +40,12 @@ public sealed class PolicyGlob
     /// <inheritdoc/>
     public override string ToString() => Pattern;
 
-    internal static bool TryParse(string pattern, [NotNullWhen(true)] out PolicyGlob? glob, [NotNullWhen(false)] out string? error)
+    /// <summary>Parses <paramref name="pattern"/> without throwing.</summary>
+    /// <param name="pattern">The glob.</param>
+    /// <param name="glob">The compiled glob, when valid.</param>
+    /// <param name="error">What is wrong, when not.</param>
+    /// <returns><see langword="true"/> when the pattern is valid.</returns>
+    public static bool TryParse(string pattern, [NotNullWhen(true)] out PolicyGlob? glob, [NotNullWhen(false)] out string? error)
     {
         glob = null;
         if (pattern.Length == 0)

@@ -54,7 +54,13 @@ public sealed class PolicyThreshold
     /// <inheritdoc/>
     public override string ToString() => Key + " " + ToExpression();
 
-    internal static bool TryParse(string key, string expression, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PolicyThreshold? threshold, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)
+    /// <summary>Parses <paramref name="expression"/> without throwing.</summary>
+    /// <param name="key">The data class or argument path.</param>
+    /// <param name="expression">The comparison and number.</param>
+    /// <param name="threshold">The threshold, when valid.</param>
+    /// <param name="error">What is wrong, when not.</param>
+    /// <returns><see langword="true"/> when the expression is valid.</returns>
+    public static bool TryParse(string key, string expression, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PolicyThreshold? threshold, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)
     {
         threshold = null;
         var text = expression.AsSpan().Trim();
