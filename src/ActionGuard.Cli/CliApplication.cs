@@ -19,6 +19,7 @@ internal static class CliApplication
         root.Subcommands.Add(ApprovalCommands.CreateDecide(environment, approve: false));
         root.Subcommands.Add(AuditCommands.Create(environment));
         root.Subcommands.Add(DevCommands.Create(environment));
+        root.Subcommands.Add(PolicyCommands.Create(environment));
         return root;
     }
 

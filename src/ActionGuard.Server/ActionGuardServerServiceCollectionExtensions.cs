@@ -10,6 +10,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ActionGuard.Server;
@@ -47,8 +48,19 @@ public static class ActionGuardServerServiceCollectionExtensions
         {
             var options = sp.GetRequiredService<IOptions<ActionGuardServerOptions>>().Value;
             var errors = new List<string>();
-            var engine = PolicyEngine.Create(options, sp.GetRequiredService<IHostEnvironment>().ContentRootPath, errors);
-            return errors.Count == 0 ? engine : throw new OptionsValidationException(ActionGuardServerOptions.SectionName, typeof(ActionGuardServerOptions), errors);
+            var engine = PolicyEngine.Create(options, sp.GetRequiredService<IHostEnvironment>().ContentRootPath, errors, sp.GetService<ILoggerFactory>()?.CreateLogger<PolicyEngine>());
+            if (errors.Count > 0)
+            {
+                engine.Dispose();
+                throw new OptionsValidationException(ActionGuardServerOptions.SectionName, typeof(ActionGuardServerOptions), errors);
+            }
+
+            if (options.Policy.Watch)
+            {
+                engine.Watch(sp.GetRequiredService<TimeProvider>());
+            }
+
+            return engine;
         });
         services.TryAddSingleton(sp =>
         {

@@ -4,10 +4,16 @@ namespace ActionGuard.Server;
 public sealed class PolicyOptions
 {
     /// <summary>
-    /// Gets or sets a JSON rules file (<c>{"rules":[...]}</c>), relative to the content root; its rules come before
-    /// <see cref="Rules"/>.
+    /// Gets or sets the policy file (<c>actionguard.policy.json</c>, the language shared with the SDK), relative to the
+    /// content root; its rules come before <see cref="Rules"/>. A bad file stops the start with file, line and column.
     /// </summary>
     public string? File { get; set; }
+
+    /// <summary>
+    /// Gets or sets whether <see cref="File"/> is reloaded when it changes. Default <see langword="true"/>. A bad file is
+    /// rejected and the last good policy stays in force.
+    /// </summary>
+    public bool Watch { get; set; } = true;
 
     /// <summary>Gets the rules given in configuration.</summary>
     public IList<PolicyRuleOptions> Rules { get; } = new List<PolicyRuleOptions>();

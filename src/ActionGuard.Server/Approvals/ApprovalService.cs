@@ -79,7 +79,7 @@ internal sealed class ApprovalService
         }
 
         var now = _timeProvider.GetUtcNow();
-        var decision = _policy.Evaluate(command.Action);
+        var decision = _policy.Evaluate(command.Action, agentId, initiator, command.DataClasses, command.Arguments);
         var id = "apr_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var record = new ApprovalRecord
         {

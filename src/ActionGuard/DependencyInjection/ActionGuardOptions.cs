@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ActionGuard.Client;
+using ActionGuard.Policy;
 
 namespace ActionGuard;
 
@@ -52,6 +53,16 @@ public sealed class ActionGuardOptions
 
     /// <summary>Gets how arguments are redacted before they leave the process.</summary>
     public RedactionOptions Redaction { get; } = new();
+
+    /// <summary>
+    /// Gets or sets a policy file (<c>actionguard.policy.json</c>) for the local fast path: an action the policy denies
+    /// for certain is refused without a round trip; everything else still goes to the backend. Read and validated at
+    /// start: the SDK never runs with a policy it could not read completely.
+    /// </summary>
+    public string? PolicyFile { get; set; }
+
+    /// <summary>Gets or sets the local policy as a document instead of <see cref="PolicyFile"/> (set one or neither).</summary>
+    public PolicyDocument? Policy { get; set; }
 
     /// <summary>
     /// Gets or sets the serializer options used to turn argument values that are not JSON primitives into JSON for

@@ -58,6 +58,25 @@ internal sealed class ActionGuardOptionsValidator : IValidateOptions<ActionGuard
             failures.Add("ActionGuard:SigningKeysRefreshInterval must not be negative and ActionGuard:SigningKeysCacheDuration must be positive.");
         }
 
+        if (options.PolicyFile is { } policyFile)
+        {
+            if (options.Policy is not null)
+            {
+                failures.Add("ActionGuard:PolicyFile and ActionGuard:Policy are both set; set one.");
+            }
+            else
+            {
+                try
+                {
+                    ActionGuard.Policy.PolicyDocument.Load(policyFile);
+                }
+                catch (ActionGuard.Policy.PolicyLoadException ex)
+                {
+                    failures.Add("ActionGuard:PolicyFile: " + ex.Message);
+                }
+            }
+        }
+
         if (options.AllowedSigningAlgorithms.Count == 0)
         {
             failures.Add("ActionGuard:AllowedSigningAlgorithms must name at least one algorithm, for example ES256.");

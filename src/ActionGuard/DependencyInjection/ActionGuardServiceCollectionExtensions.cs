@@ -88,7 +88,8 @@ public static class ActionGuardServiceCollectionExtensions
             sp.GetRequiredService<ArgumentRedactor>(),
             sp.GetRequiredService<IOptions<ActionGuardOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
-            LoggerFor<DefaultActionGuard>(sp)));
+            LoggerFor<DefaultActionGuard>(sp),
+            ActionGuard.Policy.LocalPolicy.Create(sp.GetRequiredService<IOptions<ActionGuardOptions>>().Value, LoggerFor<DefaultActionGuard>(sp))));
 
         return new ActionGuardBuilder(services);
     }

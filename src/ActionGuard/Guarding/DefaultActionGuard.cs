@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using ActionGuard.Client;
 using ActionGuard.Hashing;
+using ActionGuard.Policy;
 using ActionGuard.Redaction;
 using ActionGuard.Telemetry;
 using ActionGuard.Tokens;
@@ -27,6 +28,7 @@ internal sealed class DefaultActionGuard : IActionGuard
     private readonly ActionGuardOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly LocalPolicy? _localPolicy;
 
     public DefaultActionGuard(
         ApprovalClient client,
@@ -35,8 +37,10 @@ internal sealed class DefaultActionGuard : IActionGuard
         ArgumentRedactor redactor,
         IOptions<ActionGuardOptions> options,
         TimeProvider timeProvider,
-        ILogger<DefaultActionGuard> logger)
+        ILogger<DefaultActionGuard> logger,
+        LocalPolicy? localPolicy = null)
     {
+        _localPolicy = localPolicy;
         _client = client;
         _verifier = verifier;
         _hasher = hasher;
@@ -90,6 +94,11 @@ internal sealed class DefaultActionGuard : IActionGuard
         var agentId = _options.AgentId!;
         var environment = action.Environment ?? _options.Environment;
         var initiator = action.Initiator ?? ActionInitiator.Current ?? _options.DefaultInitiator;
+        var redacted = _redactor.Redact(action.Arguments);
+
+        // Deny early only: whatever the local policy allows still goes to the backend, which re-evaluates the same rules
+        // (authoritatively) and records the action in its audit log.
+        _localPolicy?.ThrowIfDenied(action, LocalPolicy.Facts(action, agentId, environment, initiator, redacted.DataClasses));
 
         // The nonce lives until the decision is verified: the hash is recomputed from the arguments just before the
         // action runs, so an argument object mutated while waiting no longer matches what the approver saw.
@@ -97,7 +106,6 @@ internal sealed class DefaultActionGuard : IActionGuard
         RandomNumberGenerator.Fill(nonce);
         var actionHash = _hasher.ComputeHash(action, environment, nonce);
 
-        var redacted = _redactor.Redact(action.Arguments);
         var request = new CreateApprovalRequest
         {
             Action = new ApprovalAction

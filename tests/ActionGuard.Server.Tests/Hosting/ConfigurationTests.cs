@@ -29,7 +29,7 @@ public sealed class ConfigurationTests(IdpFixture fixture) : IClassFixture<IdpFi
     public async Task A_rules_file_is_read_before_the_configured_rules()
     {
         var path = Path.Combine(Path.GetTempPath(), "ag-rules-" + Guid.NewGuid().ToString("N") + ".json");
-        await File.WriteAllTextAsync(path, """{"rules":[{"name":"file-rule","kind":"data_export","minApprovals":3,"approverGroups":["data"],"ttl":"00:30:00"}]}""");
+        await File.WriteAllTextAsync(path, """{"rules":[{"name":"file-rule","kind":"data_export","effect":"require_approval","minApprovals":3,"approverGroups":["data"],"ttl":"00:30:00"}]}""");
         try
         {
             await using var host = await ServerHost.StartKestrelAsync(Idp, s => s["ActionGuard:Policy:File"] = path);
