@@ -96,10 +96,6 @@ internal sealed class DefaultActionGuard : IActionGuard
         var initiator = action.Initiator ?? ActionInitiator.Current ?? _options.DefaultInitiator;
         var redacted = _redactor.Redact(action.Arguments);
 
-        // Deny early only: whatever the local policy allows still goes to the backend, which re-evaluates the same rules
-        // (authoritatively) and records the action in its audit log.
-        _localPolicy?.ThrowIfDenied(action, LocalPolicy.Facts(action, agentId, environment, initiator, redacted.DataClasses));
-
         // The nonce lives until the decision is verified: the hash is recomputed from the arguments just before the
         // action runs, so an argument object mutated while waiting no longer matches what the approver saw.
         var nonce = new byte[NonceLength];
@@ -133,6 +129,15 @@ internal sealed class DefaultActionGuard : IActionGuard
 
         string? approvalId = null;
         var idempotencyKey = NewIdempotencyKey();
+
+        // Deny early only: whatever the local policy allows goes through the backend, which re-evaluates the same rules
+        // authoritatively. A local denial never waits for a person, but is still sent so the backend's audit log has it.
+        if (_localPolicy?.Check(action, LocalPolicy.Facts(action, agentId, environment, initiator, redacted.DataClasses)) is { } denial)
+        {
+            CryptographicOperations.ZeroMemory(nonce);
+            throw await RecordLocalDenialAsync(request, idempotencyKey, denial, cancellationToken).ConfigureAwait(false);
+        }
+
         try
         {
             var approval = await _client.CreateApprovalAsync(request, idempotencyKey, waitToken).ConfigureAwait(false);
@@ -327,6 +332,36 @@ internal sealed class DefaultActionGuard : IActionGuard
         {
             GuardLog.CancelFailed(_logger, ex, "(unknown: the create was not answered)");
             return null;
+        }
+    }
+
+    private async ValueTask<ActionDeniedException> RecordLocalDenialAsync(
+        CreateApprovalRequest request,
+        string idempotencyKey,
+        ActionDeniedException denial,
+        CancellationToken cancellationToken)
+    {
+        // The action is denied whatever happens here; this only puts it on the record. A backend whose policy would
+        // not deny it outright gets the pending request withdrawn at once.
+        try
+        {
+            var recorded = await _client.CreateApprovalAsync(request, idempotencyKey, cancellationToken).ConfigureAwait(false);
+            if (recorded.Status == ApprovalStatus.Pending)
+            {
+                await WithdrawAsync(recorded.Id).ConfigureAwait(false);
+            }
+
+            return new ActionDeniedException(denial.Message, denial.DeniedBy, denial.Reason)
+            {
+                ApprovalId = recorded.Id,
+                ActionKind = denial.ActionKind,
+                ActionName = denial.ActionName,
+            };
+        }
+        catch (Exception ex) when (ex is ActionGuardException or OperationCanceledException)
+        {
+            GuardLog.LocalDenialNotRecorded(_logger, ex, denial.ActionName);
+            return denial;
         }
     }
 

@@ -79,18 +79,18 @@ internal sealed partial class LocalPolicy
         };
     }
 
-    /// <summary>Throws <see cref="ActionDeniedException"/> when the policy denies the action for certain.</summary>
-    public void ThrowIfDenied(GuardedAction action, PolicyFacts facts)
+    /// <summary>Returns the denial when the policy denies the action for certain, else <see langword="null"/>.</summary>
+    public ActionDeniedException? Check(GuardedAction action, PolicyFacts facts)
     {
         var evaluation = _evaluator.Evaluate(facts);
         if (!evaluation.IsDefinite || evaluation.MatchedRule is not { Effect: PolicyEffect.Deny } rule)
         {
-            return;
+            return null;
         }
 
         var reason = rule.Message ?? $"Denied by policy rule '{rule.Name}'.";
         LocalPolicyDenied(_logger, action.Kind, action.Name, rule.Name);
-        throw new ActionDeniedException(
+        return new ActionDeniedException(
             $"{action.Kind} '{action.Name}' was denied by local policy rule '{rule.Name}': {reason}",
             new ApprovalParty { Subject = "policy:" + rule.Name, Name = rule.Name },
             reason)
@@ -101,6 +101,6 @@ internal sealed partial class LocalPolicy
     }
 
     [LoggerMessage(EventId = 1190, EventName = "LocalPolicyDenied", Level = LogLevel.Warning,
-        Message = "{ActionKind} {ActionName} denied by local policy rule {Rule} before contacting the backend.")]
+        Message = "{ActionKind} {ActionName} denied by local policy rule {Rule}; the request is only recorded on the backend.")]
     private static partial void LocalPolicyDenied(ILogger logger, string actionKind, string actionName, string rule);
 }

@@ -44,4 +44,8 @@ internal static partial class GuardLog
     [LoggerMessage(EventId = 1009, EventName = "SigningKeysFetched", Level = LogLevel.Debug,
         Message = "Fetched {Count} decision-token signing keys from the backend.")]
     public static partial void SigningKeysFetched(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 1010, EventName = "LocalDenialNotRecorded", Level = LogLevel.Warning,
+        Message = "The local policy denied {ActionName}; recording the denial on the backend failed.")]
+    public static partial void LocalDenialNotRecorded(ILogger logger, Exception exception, string? actionName);
 }

@@ -78,7 +78,7 @@ public sealed class PolicyAsCodeTests(IdpFixture fixture) : IClassFixture<IdpFix
     }
 
     [Fact]
-    public async Task The_sdk_denies_early_without_creating_a_request()
+    public async Task The_sdk_denies_early_and_the_denial_is_still_on_the_backend_record()
     {
         await using var host = await StartAsync();
         await using var services = AgentServices(host, o => o.Policy = PolicyDocument.Parse(Policy));
@@ -93,10 +93,11 @@ public sealed class PolicyAsCodeTests(IdpFixture fixture) : IClassFixture<IdpFix
         Assert.True(denied.IsPolicyDecision);
         Assert.Equal("policy:no-prod-permission-changes", denied.DeniedBy!.Subject);
         Assert.Equal("Permission changes in prod are not allowed.", denied.Reason);
-        Assert.Null(denied.ApprovalId);
+        Assert.NotNull(denied.ApprovalId);
         using var approver = host.CreateClient(Idp.IssueToken("alice"));
-        var all = await Api.GetAsync(approver, "v1/approvals");
-        Assert.Empty(all.Json["items"]!.AsArray());
+        var item = Assert.Single((await Api.GetAsync(approver, "v1/approvals")).Json["items"]!.AsArray());
+        Assert.Equal(denied.ApprovalId, (string?)item!["id"]);
+        Assert.NotEqual("pending", (string?)item["status"]);
     }
 
     [Fact]
