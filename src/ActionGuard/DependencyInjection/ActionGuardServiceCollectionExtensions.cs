@@ -88,7 +88,8 @@ public static class ActionGuardServiceCollectionExtensions
             sp.GetRequiredService<ArgumentRedactor>(),
             sp.GetRequiredService<IOptions<ActionGuardOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
-            LoggerFor<DefaultActionGuard>(sp)));
+            LoggerFor<DefaultActionGuard>(sp),
+            sp.GetService<ActionGuard.Classification.IDataClassifier>()));
 
         return new ActionGuardBuilder(services);
     }

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Diagnostics;
 using System.Security.Cryptography;
+using ActionGuard.Classification;
 using ActionGuard.Client;
 using ActionGuard.Hashing;
 using ActionGuard.Redaction;
@@ -27,6 +28,7 @@ internal sealed class DefaultActionGuard : IActionGuard
     private readonly ActionGuardOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly IDataClassifier _classifier;
 
     public DefaultActionGuard(
         ApprovalClient client,
@@ -35,8 +37,10 @@ internal sealed class DefaultActionGuard : IActionGuard
         ArgumentRedactor redactor,
         IOptions<ActionGuardOptions> options,
         TimeProvider timeProvider,
-        ILogger<DefaultActionGuard> logger)
+        ILogger<DefaultActionGuard> logger,
+        IDataClassifier? classifier = null)
     {
+        _classifier = classifier ?? DataClassifier.Default;
         _client = client;
         _verifier = verifier;
         _hasher = hasher;
@@ -98,6 +102,7 @@ internal sealed class DefaultActionGuard : IActionGuard
         var actionHash = _hasher.ComputeHash(action, environment, nonce);
 
         var redacted = _redactor.Redact(action.Arguments);
+        var payload = await PayloadClassification.ClassifyAsync(_classifier, action.Arguments, _options.ArgumentSerializerOptions, cancellationToken).ConfigureAwait(false);
         var request = new CreateApprovalRequest
         {
             Action = new ApprovalAction
@@ -110,7 +115,8 @@ internal sealed class DefaultActionGuard : IActionGuard
             },
             Initiator = initiator,
             Arguments = redacted.Arguments,
-            DataClasses = redacted.DataClasses,
+            DataClasses = PayloadClassification.Merge(redacted.DataClasses, payload),
+            DataSamples = payload is { Samples.Count: > 0 } ? payload.Samples : null,
             Justification = action.Justification,
             ActionHash = actionHash,
         };
