@@ -30,7 +30,8 @@ internal sealed class TextConsumer(TextScanner scanner) : ISegmentConsumer
 internal sealed class CsvConsumer(TextScanner scanner, int maxFieldLength) : ISegmentConsumer
 {
     private readonly List<string> _header = [];
-    private readonly StringBuilder _field = new();
+    private char[] _field = new char[256];
+    private int _length;
     private bool _headerDone;
     private bool _inQuotes;
     private bool _quotePending;
@@ -48,7 +49,7 @@ internal sealed class CsvConsumer(TextScanner scanner, int maxFieldLength) : ISe
                     _quotePending = false;
                     if (c == '"')
                     {
-                        _field.Append('"');
+                        Append('"');
                         continue;
                     }
 
@@ -68,7 +69,7 @@ internal sealed class CsvConsumer(TextScanner scanner, int maxFieldLength) : ISe
 
             switch (c)
             {
-                case '"' when _field.Length == 0:
+                case '"' when _length == 0:
                     _inQuotes = true;
                     break;
                 case ',':
@@ -90,7 +91,7 @@ internal sealed class CsvConsumer(TextScanner scanner, int maxFieldLength) : ISe
 
     public void Complete()
     {
-        if (_field.Length > 0 || _column > 0)
+        if (_length > 0 || _column > 0)
         {
             EndField();
             EndRecord();
@@ -99,20 +100,28 @@ internal sealed class CsvConsumer(TextScanner scanner, int maxFieldLength) : ISe
 
     private void Append(char c)
     {
-        _field.Append(c);
-        if (_field.Length >= maxFieldLength)
+        if (_length == _field.Length)
         {
-            // Bounded memory: an over-long field is scanned in pieces under the same column.
-            ScanField();
-            _field.Clear();
+            if (_length >= maxFieldLength)
+            {
+                // Bounded memory: an over-long field is scanned in pieces under the same column.
+                ScanField();
+                _length = 0;
+            }
+            else
+            {
+                Array.Resize(ref _field, Math.Min(_field.Length * 2, Math.Max(maxFieldLength, 256)));
+            }
         }
+
+        _field[_length++] = c;
     }
 
     private void EndField()
     {
         if (!_headerDone)
         {
-            _header.Add(_field.ToString().Trim());
+            _header.Add(new string(_field, 0, _length).Trim());
         }
         else
         {
@@ -120,21 +129,14 @@ internal sealed class CsvConsumer(TextScanner scanner, int maxFieldLength) : ISe
             _column++;
         }
 
-        _field.Clear();
+        _length = 0;
     }
 
     private void ScanField()
     {
-        if (!_headerDone || _field.Length == 0)
+        if (_headerDone && _length > 0)
         {
-            return;
-        }
-
-        string? context = _column < _header.Count ? _header[_column] : null;
-        foreach (var chunk in _field.GetChunks())
-        {
-            // A StringBuilder under 8,000 characters is one chunk; longer fields are rare and cut at chunk edges.
-            scanner.Scan(chunk.Span, context);
+            scanner.Scan(_field.AsSpan(0, _length), _column < _header.Count ? _header[_column] : null);
         }
     }
 
