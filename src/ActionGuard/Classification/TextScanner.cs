@@ -149,17 +149,28 @@ internal sealed class TextScanner
         return -1;
     }
 
-    private bool Overlaps(int start, int end)
+    // Covered spans are disjoint (secrets are swept, emails skip what secrets cover), so once sorted, only the last
+    // span that starts before end can reach past start.
+    private bool Overlaps(int start, int end) => Overlaps(_covered.Count, start, end);
+
+    private bool Overlaps(int count, int start, int end)
     {
-        for (int p = 0; p < _covered.Count; p++)
+        int lo = 0, hi = count - 1, found = -1;
+        while (lo <= hi)
         {
-            if (_covered[p].Start < end && start < _covered[p].End)
+            int mid = (lo + hi) >>> 1;
+            if (_covered[mid].Start < end)
             {
-                return true;
+                found = mid;
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
             }
         }
 
-        return false;
+        return found >= 0 && _covered[found].End > start;
     }
 
     private void ScanSecrets(ReadOnlySpan<char> text)
@@ -170,12 +181,12 @@ internal sealed class TextScanner
         }
 
         var patterns = SecretPatterns.All;
-        int before = _covered.Count;
+        var found = new List<(int Start, int End, int Priority)>();
         try
         {
             for (int p = 0; p < patterns.Length; p++)
             {
-                var (_, dataClass, regex) = patterns[p];
+                var regex = patterns[p].Regex;
                 foreach (ValueMatch match in regex.EnumerateMatches(text))
                 {
                     int start = match.Index, end = match.Index + match.Length;
@@ -190,16 +201,9 @@ internal sealed class TextScanner
                         }
                     }
 
-                    if (end <= start || OverlapsFrom(before, start, end))
+                    if (end > start)
                     {
-                        continue;
-                    }
-
-                    _covered.Add((start, end));
-                    Report(dataClass, Confidence(dataClass), text, start, end);
-                    if (p == 0 && !text[start..end].Contains("-----END", StringComparison.Ordinal))
-                    {
-                        _state.InPrivateKey = true;
+                        found.Add((start, end, p));
                     }
                 }
             }
@@ -208,20 +212,28 @@ internal sealed class TextScanner
         {
             _covered.Add((0, text.Length));
             _sink.Found("secret.unscannable", 0.5, text, 0, 0);
+            return;
         }
-    }
 
-    private bool OverlapsFrom(int from, int start, int end)
-    {
-        for (int p = from; p < _covered.Count; p++)
+        // As the redactor does: when matches overlap, the earliest (then the highest-priority) names the value, once.
+        found.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.Priority.CompareTo(b.Priority));
+        int coveredUntil = _covered.Count > 0 ? _covered[^1].End : 0;
+        foreach (var (start, end, priority) in found)
         {
-            if (_covered[p].Start < end && start < _covered[p].End)
+            if (start < coveredUntil)
             {
-                return true;
+                continue;
+            }
+
+            coveredUntil = end;
+            _covered.Add((start, end));
+            string dataClass = patterns[priority].DataClass;
+            Report(dataClass, Confidence(dataClass), text, start, end);
+            if (priority == 0 && !text[start..end].Contains("-----END", StringComparison.Ordinal))
+            {
+                _state.InPrivateKey = true;
             }
         }
-
-        return false;
     }
 
     private static double Confidence(string secretClass) => secretClass switch
@@ -234,6 +246,7 @@ internal sealed class TextScanner
 
     private void ScanEmails(ReadOnlySpan<char> text)
     {
+        int secrets = _covered.Count;
         int i = 0;
         while (i < text.Length)
         {
@@ -286,7 +299,7 @@ internal sealed class TextScanner
                 continue;
             }
 
-            if (Overlaps(s, e))
+            if (Overlaps(secrets, s, e))
             {
                 i = e;
                 continue;
