@@ -17,6 +17,12 @@ public sealed class CreateApprovalRequest
     /// <summary>Gets the classes of data the action carries, with counts.</summary>
     public IReadOnlyDictionary<string, long> DataClasses { get; init; } = new Dictionary<string, long>();
 
+    /// <summary>
+    /// Gets a few masked sample values per data class of the action's payload (<c>email: ["j***@example.com"]</c>),
+    /// or <see langword="null"/> for none. An optional field: servers that do not know it ignore it.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>>? DataSamples { get; init; }
+
     /// <summary>Gets the justification shown to approvers.</summary>
     public string? Justification { get; init; }
 

@@ -89,7 +89,8 @@ public static class ActionGuardServiceCollectionExtensions
             sp.GetRequiredService<IOptions<ActionGuardOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             LoggerFor<DefaultActionGuard>(sp),
-            ActionGuard.Policy.LocalPolicy.Create(sp.GetRequiredService<IOptions<ActionGuardOptions>>().Value, LoggerFor<DefaultActionGuard>(sp))));
+            ActionGuard.Policy.LocalPolicy.Create(sp.GetRequiredService<IOptions<ActionGuardOptions>>().Value, LoggerFor<DefaultActionGuard>(sp)),
+            sp.GetService<ActionGuard.Classification.IDataClassifier>()));
 
         return new ActionGuardBuilder(services);
     }

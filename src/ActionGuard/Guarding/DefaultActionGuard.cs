@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Diagnostics;
 using System.Security.Cryptography;
+using ActionGuard.Classification;
 using ActionGuard.Client;
 using ActionGuard.Hashing;
 using ActionGuard.Policy;
@@ -29,6 +30,7 @@ internal sealed class DefaultActionGuard : IActionGuard
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly LocalPolicy? _localPolicy;
+    private readonly IDataClassifier _classifier;
 
     public DefaultActionGuard(
         ApprovalClient client,
@@ -38,9 +40,11 @@ internal sealed class DefaultActionGuard : IActionGuard
         IOptions<ActionGuardOptions> options,
         TimeProvider timeProvider,
         ILogger<DefaultActionGuard> logger,
-        LocalPolicy? localPolicy = null)
+        LocalPolicy? localPolicy = null,
+        IDataClassifier? classifier = null)
     {
         _localPolicy = localPolicy;
+        _classifier = classifier ?? DataClassifier.Default;
         _client = client;
         _verifier = verifier;
         _hasher = hasher;
@@ -102,6 +106,7 @@ internal sealed class DefaultActionGuard : IActionGuard
         RandomNumberGenerator.Fill(nonce);
         var actionHash = _hasher.ComputeHash(action, environment, nonce);
 
+        var payload = await PayloadClassification.ClassifyAsync(_classifier, action.Arguments, _options.ArgumentSerializerOptions, cancellationToken).ConfigureAwait(false);
         var request = new CreateApprovalRequest
         {
             Action = new ApprovalAction
@@ -114,7 +119,8 @@ internal sealed class DefaultActionGuard : IActionGuard
             },
             Initiator = initiator,
             Arguments = redacted.Arguments,
-            DataClasses = redacted.DataClasses,
+            DataClasses = PayloadClassification.Merge(redacted.DataClasses, payload),
+            DataSamples = payload is { Samples.Count: > 0 } ? payload.Samples : null,
             Justification = action.Justification,
             ActionHash = actionHash,
         };
@@ -132,7 +138,7 @@ internal sealed class DefaultActionGuard : IActionGuard
 
         // Deny early only: whatever the local policy allows goes through the backend, which re-evaluates the same rules
         // authoritatively. A local denial never waits for a person, but is still sent so the backend's audit log has it.
-        if (_localPolicy?.Check(action, LocalPolicy.Facts(action, agentId, environment, initiator, redacted.DataClasses)) is { } denial)
+        if (_localPolicy?.Check(action, LocalPolicy.Facts(action, agentId, environment, initiator, request.DataClasses)) is { } denial)
         {
             CryptographicOperations.ZeroMemory(nonce);
             throw await RecordLocalDenialAsync(request, idempotencyKey, denial, cancellationToken).ConfigureAwait(false);

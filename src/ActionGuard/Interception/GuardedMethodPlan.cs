@@ -140,7 +140,7 @@ internal sealed class GuardedMethodPlan
         for (var i = 0; i < slots.Length; i++)
         {
             ref readonly var slot = ref slots[i];
-            arguments[i] = new ActionArgument(slot.Name, args[slot.Index], slot.IsSensitive);
+            arguments[i] = new ActionArgument(slot.Name, args[slot.Index], slot.IsSensitive) { IsPayload = slot.IsPayload };
         }
 
         var resource = Resource?.Format(args);

@@ -132,7 +132,10 @@ internal static class GuardedPlanBuilder
                 continue;
             }
 
-            arguments.Add(new ArgumentSlot(parameter.Name ?? string.Empty, p, sensitive[p]));
+            var payload = parameters[p].IsDefined(typeof(Classification.PayloadAttribute), inherit: false)
+                || (implementationParameters is not null
+                    && Attribute.IsDefined(implementationParameters[p], typeof(Classification.PayloadAttribute), inherit: true));
+            arguments.Add(new ArgumentSlot(parameter.Name ?? string.Empty, p, sensitive[p], payload));
         }
 
         var (shape, resultType) = GetShape(method, display);

@@ -53,6 +53,12 @@ internal static partial class SecretPatterns
         Pattern("bearer_token", BearerToken()),
     ];
 
+    /// <summary>Gets the pre-check: text without any of these cannot match a pattern. Shared with the data classifier.</summary>
+    internal static SearchValues<string> TriggerValues => Triggers;
+
+    /// <summary>Gets the patterns in priority order, each with its <c>secret.&lt;class&gt;</c> name. Shared with the data classifier.</summary>
+    internal static ReadOnlySpan<(string Class, string DataClass, Regex Regex)> All => Patterns;
+
     /// <summary>Returns <paramref name="text"/> with every secret masked, or the same instance when there is none.</summary>
     /// <param name="text">The text to scan.</param>
     /// <param name="counts">Receives one count per masked secret under <c>secret.&lt;class&gt;</c>; created on first use.</param>
