@@ -1,7 +1,9 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Numerics;
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -46,6 +48,9 @@ internal static class ArgumentValueWriter
                 break;
             case Memory<byte> memory:
                 writer.WriteBase64String(memory.Span);
+                break;
+            case Stream stream:
+                WriteStream(ref writer, stream);
                 break;
             default:
                 CanonicalJson.WriteElement(ref writer, ToElement(value!, options));
@@ -255,6 +260,48 @@ internal static class ArgumentValueWriter
         JsonSerializerOptions effective = options ?? JsonSerializerOptions.Default;
         JsonTypeInfo typeInfo = effective.GetTypeInfo(value.GetType());
         return JsonSerializer.SerializeToElement(value, typeInfo);
+    }
+
+    /// <summary>
+    /// Binds a stream argument to its content: <c>{"length": N, "sha256": "hex"}</c> of the bytes from its current
+    /// position, which is restored afterwards. A stream that cannot seek cannot be read without being consumed, so it
+    /// cannot be bound to an approval and is refused.
+    /// </summary>
+    private static void WriteStream(ref CanonicalJsonWriter writer, Stream stream)
+    {
+        if (!stream.CanSeek || !stream.CanRead)
+        {
+            throw new ArgumentException(
+                $"A {stream.GetType().Name} argument cannot be bound to an approval: it cannot seek, so hashing its content would consume it. Pass a seekable stream (for example a MemoryStream or FileStream).");
+        }
+
+        var start = stream.Position;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = ArrayPool<byte>.Shared.Rent(81920);
+        long length = 0;
+        try
+        {
+            int read;
+            while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+                length += read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+            stream.Position = start;
+        }
+
+        Span<byte> digest = stackalloc byte[32];
+        hash.GetHashAndReset(digest);
+        writer.WriteStartObject();
+        writer.WritePropertyName("length");
+        writer.WriteNumber(length);
+        writer.WritePropertyName("sha256");
+        writer.WriteString(Convert.ToHexStringLower(digest));
+        writer.WriteEndObject();
     }
 
     private static void WriteInteger(ref CanonicalJsonWriter writer, long value)

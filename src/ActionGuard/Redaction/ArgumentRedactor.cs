@@ -176,6 +176,11 @@ internal sealed class ArgumentRedactor
             case Memory<byte> memory:
                 WriteBinary(ref writer, memory.Span);
                 break;
+            case Stream stream:
+                // Neither the content nor its hash leaves the process (a hash of short content can be guessed); the
+                // reviewer sees the size, and the payload's data classes when the stream is a classified payload.
+                writer.WriteString(stream.CanSeek ? $"[stream: {stream.Length - stream.Position} bytes]" : "[stream]");
+                break;
             default:
                 WriteElement(ref writer, ArgumentValueWriter.ToElement(value!, _argumentSerializerOptions), 1, ref counts);
                 break;

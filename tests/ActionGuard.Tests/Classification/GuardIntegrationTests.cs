@@ -88,17 +88,19 @@ public sealed class GuardIntegrationTests : IDisposable
     }
 
     [Fact]
-    public async Task Forward_only_stream_is_not_read()
+    public async Task Forward_only_stream_is_refused_without_being_read()
     {
+        // Its content can be neither classified nor bound to the approval without consuming it: fail closed.
         var guard = CreateGuard();
         using var inner = new MemoryStream(Encoding.UTF8.GetBytes("ann@example.com"));
         using var stream = new ForwardOnlyStream(inner);
         var action = new GuardedAction(ActionKind.DataExport, "Upload") { Arguments = [new ActionArgument("file", stream)] };
+        var ran = false;
 
-        await guard.ExecuteAsync(action, (_, _) => ValueTask.FromResult(0), 0);
+        await Assert.ThrowsAsync<ArgumentException>(() => guard.ExecuteAsync(action, (_, _) => { ran = true; return ValueTask.FromResult(0); }, 0).AsTask());
 
-        var request = Assert.Single(_backend.Requests).Request;
-        Assert.False(request.DataClasses.ContainsKey(DataClassNames.Email));
+        Assert.False(ran);
+        Assert.Empty(_backend.Requests);
         Assert.Equal(0, inner.Position);
     }
 
