@@ -1,4 +1,4 @@
-namespace ActionGuard.Testing.Tests.TestSupport;
+namespace ActionGuard.TestSupport;
 
 // A manual clock: time moves only through Advance, which fires due timers in order on the calling thread.
 public sealed class FakeTimeProvider : TimeProvider
