@@ -64,6 +64,18 @@ public sealed class WorkloadIdentityTests(WorkloadIssuersFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task Workload_issuer_configured_with_a_trailing_slash_accepts_tokens_whose_iss_has_none()
+    {
+        await using var host = await StartAsync(s => s["ActionGuard:Agents:Workload:Issuer"] = Workload.Issuer + "/");
+        using var agent = host.CreateClient(WorkloadToken());
+
+        var created = await Api.CreateAsync(agent, Api.Body());
+
+        Assert.Equal(HttpStatusCode.Created, created.Status);
+        Assert.Equal(WorkloadAgentId, (string?)created.Json["agentId"]);
+    }
+
+    [Fact]
     public async Task Workload_jwt_from_an_unknown_issuer_is_401()
     {
         await using var host = await StartAsync();
