@@ -1,0 +1,30 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace ActionGuard.Server.Notifications;
+
+/// <summary>Registers the notifier and one channel per configured destination.</summary>
+internal static class NotificationServices
+{
+    public static void Add(IServiceCollection services)
+    {
+        services.AddHttpClient(WebhookChannel.HttpClientName);
+        services.TryAddSingleton<Notifier>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<Notifier>());
+        services.AddSingleton<IEnumerable<INotificationChannel>>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ActionGuardServerOptions>>().Value.Notifications;
+            var http = sp.GetRequiredService<IHttpClientFactory>();
+            var time = sp.GetRequiredService<TimeProvider>();
+            var channels = new List<INotificationChannel>();
+            for (var i = 0; i < options.Webhooks.Count; i++)
+            {
+                channels.Add(new WebhookChannel(i, options.Webhooks[i], http, time));
+            }
+
+            return channels;
+        });
+    }
+}
