@@ -16,4 +16,7 @@ internal static partial class NotificationLog
 
     [LoggerMessage(104, LogLevel.Error, "The audit record of a notification of approval {ApprovalId} to {Channel} could not be written")]
     public static partial void AuditFailed(ILogger logger, Exception exception, string approvalId, string channel);
+
+    [LoggerMessage(105, LogLevel.Warning, "A Slack ephemeral reply in channel {Channel} could not be posted")]
+    public static partial void EphemeralFailed(ILogger logger, string channel);
 }

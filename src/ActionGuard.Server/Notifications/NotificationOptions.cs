@@ -24,4 +24,7 @@ public sealed class NotificationOptions
 
     /// <summary>Gets the generic webhook subscribers.</summary>
     public IList<WebhookSubscriberOptions> Webhooks { get; } = new List<WebhookSubscriberOptions>();
+
+    /// <summary>Gets the Slack app.</summary>
+    public SlackOptions Slack { get; } = new();
 }

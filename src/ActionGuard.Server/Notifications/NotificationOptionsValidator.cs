@@ -32,6 +32,7 @@ internal static class NotificationOptionsValidator
             errors.Add(Prefix + "SendTimeout must be positive.");
         }
 
+        ValidateSlack(options.Slack, errors);
         for (var i = 0; i < options.Webhooks.Count; i++)
         {
             var webhook = options.Webhooks[i];
@@ -39,6 +40,49 @@ internal static class NotificationOptionsValidator
             if (webhook.Secret is null || webhook.Secret.Length < 16)
             {
                 errors.Add($"{Prefix}Webhooks:{i}:Secret is required and must be at least 16 characters.");
+            }
+        }
+    }
+
+    private static void ValidateSlack(SlackOptions slack, List<string> errors)
+    {
+        CheckUrl(errors, "Slack:ApiBaseUrl", slack.ApiBaseUrl, required: true);
+        if (slack.BotToken is not null && string.IsNullOrWhiteSpace(slack.Channel))
+        {
+            errors.Add(Prefix + "Slack:Channel is required when Slack:BotToken is set.");
+        }
+
+        if (slack.SigningSecret is not null && slack.BotToken is null)
+        {
+            errors.Add(Prefix + "Slack:BotToken is required when Slack:SigningSecret is set (refusals are explained with chat.postEphemeral).");
+        }
+
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < slack.Users.Count; i++)
+        {
+            var user = slack.Users[i];
+            var key = $"{Prefix}Slack:Users:{i}:";
+            if (string.IsNullOrWhiteSpace(user.SlackUserId))
+            {
+                errors.Add(key + "SlackUserId is required.");
+            }
+            else if (!ids.Add(user.SlackUserId))
+            {
+                errors.Add(key + "SlackUserId is linked twice.");
+            }
+
+            if (!Uri.TryCreate(user.Issuer, UriKind.Absolute, out _))
+            {
+                errors.Add(key + "Issuer must be the absolute URI of the identity's IdP.");
+            }
+
+            if (string.IsNullOrWhiteSpace(user.Subject))
+            {
+                errors.Add(key + "Subject is required.");
+            }
+            else if (user.Subject.StartsWith("policy:", StringComparison.Ordinal))
+            {
+                errors.Add(key + "Subject must not start with 'policy:'.");
             }
         }
     }

@@ -12,6 +12,8 @@ internal static class NotificationServices
     {
         services.AddHttpClient(WebhookChannel.HttpClientName);
         services.TryAddSingleton<Notifier>();
+        services.TryAddSingleton<SlackApi>();
+        services.TryAddSingleton<SlackChannel>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<Notifier>());
         services.AddSingleton<IEnumerable<INotificationChannel>>(sp =>
         {
@@ -22,6 +24,11 @@ internal static class NotificationServices
             for (var i = 0; i < options.Webhooks.Count; i++)
             {
                 channels.Add(new WebhookChannel(i, options.Webhooks[i], http, time));
+            }
+
+            if (options.Slack.BotToken is not null)
+            {
+                channels.Add(sp.GetRequiredService<SlackChannel>());
             }
 
             return channels;

@@ -8,7 +8,7 @@ namespace ActionGuard.Server.Tests.Notifications;
 // <name>.received.json and the test fails, so a new payload is reviewed before it is accepted.
 internal static class Golden
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static void Verify(string name, string json, [CallerFilePath] string sourceFile = "")
     {

@@ -16,6 +16,8 @@ public sealed class LocalReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly Channel<ReceivedRequest> _received = Channel.CreateUnbounded<ReceivedRequest>();
+    private readonly List<ReceivedRequest> _all = [];
+    private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _count;
 
     private LocalReceiver(WebApplication app)
@@ -45,6 +47,35 @@ public sealed class LocalReceiver : IAsyncDisposable
 
     public async Task<ReceivedRequest> NextAsync() => await _received.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(15));
 
+    // The first request so far that matches, waiting for more to arrive when none does; nothing is consumed.
+    public async Task<ReceivedRequest> WaitForAsync(Func<ReceivedRequest, bool> match)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            Task arrived;
+            lock (_all)
+            {
+                if (_all.FirstOrDefault(match) is { } found)
+                {
+                    return found;
+                }
+
+                arrived = _arrived.Task;
+            }
+
+            await arrived.WaitAsync(timeout.Token);
+        }
+    }
+
+    public IReadOnlyList<ReceivedRequest> All()
+    {
+        lock (_all)
+        {
+            return _all.ToList();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
@@ -59,6 +90,13 @@ public sealed class LocalReceiver : IAsyncDisposable
         var request = new ReceivedRequest(context.Request.Path.Value ?? "/", headers, body);
         Interlocked.Increment(ref _count);
         _received.Writer.TryWrite(request);
+        lock (_all)
+        {
+            _all.Add(request);
+            var arrived = _arrived;
+            _arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            arrived.TrySetResult();
+        }
         var (status, reply) = await Reply(request);
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
