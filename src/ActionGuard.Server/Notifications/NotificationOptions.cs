@@ -27,4 +27,7 @@ public sealed class NotificationOptions
 
     /// <summary>Gets the Slack app.</summary>
     public SlackOptions Slack { get; } = new();
+
+    /// <summary>Gets Microsoft Teams.</summary>
+    public TeamsOptions Teams { get; } = new();
 }

@@ -33,6 +33,7 @@ internal static class NotificationOptionsValidator
         }
 
         ValidateSlack(options.Slack, errors);
+        CheckUrl(errors, "Teams:WebhookUrl", options.Teams.WebhookUrl, required: false);
         for (var i = 0; i < options.Webhooks.Count; i++)
         {
             var webhook = options.Webhooks[i];

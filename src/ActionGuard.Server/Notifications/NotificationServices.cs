@@ -31,6 +31,11 @@ internal static class NotificationServices
                 channels.Add(sp.GetRequiredService<SlackChannel>());
             }
 
+            if (options.Teams.WebhookUrl is not null)
+            {
+                channels.Add(new TeamsChannel(http, sp.GetRequiredService<IOptions<ActionGuardServerOptions>>()));
+            }
+
             return channels;
         });
     }
