@@ -47,5 +47,6 @@ public static class ActionGuardServerApplicationBuilderExtensions
         ApprovalEndpoints.Map(endpoints);
         AuditEndpoints.Map(endpoints);
         SystemEndpoints.Map(endpoints);
+        Notifications.SlackInteractions.Map(endpoints);
     }
 }

@@ -2,6 +2,7 @@ using ActionGuard.Server.Approvals;
 using ActionGuard.Server.Audit;
 using ActionGuard.Server.Hosting;
 using ActionGuard.Server.Identity;
+using ActionGuard.Server.Notifications;
 using ActionGuard.Server.Policy;
 using ActionGuard.Server.Store;
 using ActionGuard.Server.Tokens;
@@ -73,6 +74,7 @@ public static class ActionGuardServerServiceCollectionExtensions
         services.TryAddSingleton<DecisionTokenIssuer>();
         services.TryAddSingleton<CallerAuthenticator>();
         services.TryAddSingleton<RequestGate>();
+        NotificationServices.Add(services);
         services.TryAddSingleton<ApprovalService>();
         services.TryAddSingleton<AuditVerifier>();
         services.AddHostedService<ServerInitializer>();

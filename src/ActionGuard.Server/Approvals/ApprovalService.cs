@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using ActionGuard.Client;
 using ActionGuard.Server.Audit;
 using ActionGuard.Server.Identity;
+using ActionGuard.Server.Notifications;
 using ActionGuard.Server.Policy;
 using ActionGuard.Server.Store;
 using ActionGuard.Server.Tokens;
@@ -27,6 +28,7 @@ internal sealed class ApprovalService
     private readonly TimeProvider _timeProvider;
     private readonly ActionGuardServerOptions _options;
     private readonly ILogger _logger;
+    private readonly Notifier _notifier;
 
     public ApprovalService(
         IApprovalStore store,
@@ -37,8 +39,10 @@ internal sealed class ApprovalService
         CallerAuthenticator authenticator,
         IOptions<ActionGuardServerOptions> options,
         TimeProvider timeProvider,
-        ILogger<ApprovalService> logger)
+        ILogger<ApprovalService> logger,
+        Notifier notifier)
     {
+        _notifier = notifier;
         _store = store;
         _signals = signals;
         _expiry = expiry;
@@ -160,6 +164,7 @@ internal sealed class ApprovalService
 
         ServerLog.Created(_logger, id, agentId, command.Action.Kind, command.Action.Name, decision.Policy.Rule, outcome.Record.Status);
         AfterChange(outcome.Record);
+        _notifier.OnCommitted(outcome.Record, created: true);
         return (outcome.Record, true, null);
     }
 
@@ -233,6 +238,7 @@ internal sealed class ApprovalService
         foreach (var (id, expiresAt) in await _store.ListExpirableAsync(cancellationToken).ConfigureAwait(false))
         {
             _expiry.Schedule(id, expiresAt);
+            _notifier.ScheduleReminder(id, expiresAt);
         }
     }
 
@@ -275,6 +281,7 @@ internal sealed class ApprovalService
         {
             ServerLog.Transitioned(_logger, updated.Id, updated.Status);
             AfterChange(updated);
+            _notifier.OnCommitted(updated, created: false);
         }
 
         return result;

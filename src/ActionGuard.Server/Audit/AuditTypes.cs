@@ -13,4 +13,6 @@ internal static class AuditTypes
     public const string Claimed = "claimed";
     public const string Succeeded = "succeeded";
     public const string Failed = "failed";
+    public const string Notified = "notified";
+    public const string NotificationFailed = "notification_failed";
 }

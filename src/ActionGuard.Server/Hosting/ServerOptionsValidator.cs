@@ -96,6 +96,7 @@ internal sealed partial class ServerOptionsValidator : IValidateOptions<ActionGu
             errors.Add(Prefix + "Limits:AgentRequestsPerSecond must be positive.");
         }
 
+        Notifications.NotificationOptionsValidator.Validate(options.Notifications, errors);
         PolicyEngine.Create(options, _environment.ContentRootPath, errors).Dispose();
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -34,6 +34,9 @@ internal interface IApprovalStore
     /// <summary>Approvals that can still expire (pending or approved), to schedule their timers after a start.</summary>
     Task<IReadOnlyList<(string Id, DateTimeOffset ExpiresAt)>> ListExpirableAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>Appends audit records that belong to no state change (notification deliveries and dead letters).</summary>
+    Task AppendAuditAsync(IReadOnlyList<AuditEntry> audit, CancellationToken cancellationToken = default);
+
     Task<IReadOnlyList<AuditRecord>> ReadAuditAsync(long afterSeq, int limit, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<StoredSigningKey>> GetSigningKeysAsync(CancellationToken cancellationToken = default);

@@ -255,6 +255,9 @@ internal sealed class SqliteApprovalStore : IApprovalStore, IDisposable
         return Task.FromResult<IReadOnlyList<StoredSigningKey>>(keys);
     }
 
+    public Task AppendAuditAsync(IReadOnlyList<AuditEntry> audit, CancellationToken cancellationToken = default) =>
+        WriteAsync((_, _) => (true, audit), cancellationToken);
+
     public Task AddSigningKeyAsync(StoredSigningKey key, CancellationToken cancellationToken = default) =>
         WriteAsync(
             (connection, transaction) =>

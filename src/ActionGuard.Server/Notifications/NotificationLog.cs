@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace ActionGuard.Server.Notifications;
+
+/// <summary>Log events of the notifier; never URLs, secrets, tokens or argument values.</summary>
+internal static partial class NotificationLog
+{
+    [LoggerMessage(101, LogLevel.Warning, "Notification {Type} of approval {ApprovalId} to {Channel} failed on try {Attempt} ({Error}); retrying")]
+    public static partial void Retrying(ILogger logger, string type, string approvalId, string channel, int attempt, string error);
+
+    [LoggerMessage(102, LogLevel.Error, "Notification {Type} of approval {ApprovalId} to {Channel} failed after {Attempt} tries ({Error}); dead-lettered")]
+    public static partial void DeadLettered(ILogger logger, string type, string approvalId, string channel, int attempt, string error);
+
+    [LoggerMessage(103, LogLevel.Warning, "Reminder of approval {ApprovalId} could not be sent")]
+    public static partial void ReminderFailed(ILogger logger, Exception exception, string approvalId);
+
+    [LoggerMessage(104, LogLevel.Error, "The audit record of a notification of approval {ApprovalId} to {Channel} could not be written")]
+    public static partial void AuditFailed(ILogger logger, Exception exception, string approvalId, string channel);
+
+    [LoggerMessage(105, LogLevel.Warning, "A Slack ephemeral reply in channel {Channel} could not be posted")]
+    public static partial void EphemeralFailed(ILogger logger, string channel);
+}

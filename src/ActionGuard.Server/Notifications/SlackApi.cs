@@ -1,0 +1,55 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace ActionGuard.Server.Notifications;
+
+/// <summary>Calls Slack's Web API with the bot token. Slack answers 200 with <c>ok: false</c> on errors; that throws too.</summary>
+internal sealed class SlackApi
+{
+    private readonly IHttpClientFactory _httpClientFactory;
+    private readonly SlackOptions _options;
+
+    public SlackApi(IHttpClientFactory httpClientFactory, IOptions<ActionGuardServerOptions> options)
+    {
+        _httpClientFactory = httpClientFactory;
+        _options = options.Value.Notifications.Slack;
+    }
+
+    public bool Enabled => _options.BotToken is not null;
+
+    /// <summary>Calls <paramref name="method"/> (e.g. <c>chat.postMessage</c>) and returns Slack's reply.</summary>
+    public async Task<JsonElement> CallAsync(string method, byte[] body, CancellationToken cancellationToken)
+    {
+        var url = new Uri(_options.ApiBaseUrl.TrimEnd('/') + "/" + method);
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.BotToken);
+        using var client = _httpClientFactory.CreateClient(WebhookChannel.HttpClientName);
+        using var response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new NotificationSendException("Slack " + method + ": HTTP " + ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var json = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        JsonElement reply;
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            reply = document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            throw new NotificationSendException("Slack " + method + ": the reply is not JSON");
+        }
+
+        if (reply.ValueKind != JsonValueKind.Object || !reply.TryGetProperty("ok", out var ok) || ok.ValueKind != JsonValueKind.True)
+        {
+            var error = reply.ValueKind == JsonValueKind.Object && reply.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : "unknown";
+            throw new NotificationSendException("Slack " + method + ": " + error);
+        }
+
+        return reply;
+    }
+}
