@@ -267,11 +267,9 @@ internal static class ApprovalEndpoints
             return;
         }
 
-        var (body, bodyProblem) = await HttpHelpers.ReadBodyAsync(context).ConfigureAwait(false);
-        using var document = bodyProblem is null ? RequestReader.Parse(body, out bodyProblem) : null;
+        using var document = await ReadJsonBodyAsync(context).ConfigureAwait(false);
         if (document is null)
         {
-            await HttpHelpers.WriteProblemAsync(context, bodyProblem!).ConfigureAwait(false);
             return;
         }
 
@@ -316,11 +314,9 @@ internal static class ApprovalEndpoints
             return;
         }
 
-        var (body, bodyProblem) = await HttpHelpers.ReadBodyAsync(context).ConfigureAwait(false);
-        using var document = bodyProblem is null ? RequestReader.Parse(body, out bodyProblem) : null;
+        using var document = await ReadJsonBodyAsync(context).ConfigureAwait(false);
         if (document is null)
         {
-            await HttpHelpers.WriteProblemAsync(context, bodyProblem!).ConfigureAwait(false);
             return;
         }
 
@@ -351,6 +347,19 @@ internal static class ApprovalEndpoints
 
     private static bool MayRead(Caller caller, ApprovalRecord record) =>
         !caller.IsAgent || string.Equals(caller.AgentId, record.AgentId, StringComparison.Ordinal);
+
+    /// <summary>Reads the request body as JSON within the body limit, or writes the problem and returns null.</summary>
+    private static async Task<JsonDocument?> ReadJsonBodyAsync(HttpContext context)
+    {
+        var (body, problem) = await HttpHelpers.ReadBodyAsync(context).ConfigureAwait(false);
+        var document = problem is null ? RequestReader.Parse(body, out problem) : null;
+        if (document is null)
+        {
+            await HttpHelpers.WriteProblemAsync(context, problem!).ConfigureAwait(false);
+        }
+
+        return document;
+    }
 
     private static async Task WriteResultAsync(HttpContext context, TransitionResult? result)
     {
