@@ -145,7 +145,7 @@ internal static class Verifier
         var fixedDocument = changed.GetDocument(document.Id)!;
         var fixedText = (await fixedDocument.GetTextAsync()).ToString().ReplaceLineEndings("\n");
 
-        var goldenPath = Path.Combine(Path.GetDirectoryName(callerPath)!, "Golden", goldenName + ".verified.cs");
+        var goldenPath = Path.Combine(ActionGuard.TestSupport.SourceFiles.DirectoryOf(callerPath), "Golden", goldenName + ".verified.cs");
         if (!File.Exists(goldenPath))
         {
             await File.WriteAllTextAsync(goldenPath, fixedText);

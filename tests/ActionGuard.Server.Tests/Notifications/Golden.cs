@@ -12,7 +12,7 @@ internal static class Golden
 
     public static void Verify(string name, string json, [CallerFilePath] string sourceFile = "")
     {
-        var folder = Path.GetDirectoryName(sourceFile)!;
+        var folder = SourceFiles.DirectoryOf(sourceFile);
         var verified = Path.Combine(folder, name + ".verified.json");
         var actual = JsonNode.Parse(json)!.ToJsonString(Indented).ReplaceLineEndings("\n") + "\n";
         if (!File.Exists(verified))
