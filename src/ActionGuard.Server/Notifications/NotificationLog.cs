@@ -19,4 +19,7 @@ internal static partial class NotificationLog
 
     [LoggerMessage(105, LogLevel.Warning, "A Slack ephemeral reply in channel {Channel} could not be posted")]
     public static partial void EphemeralFailed(ILogger logger, string channel);
+
+    [LoggerMessage(106, LogLevel.Error, "The notification outbox could not be read or updated; trying again shortly")]
+    public static partial void OutboxFailed(ILogger logger, Exception exception);
 }
