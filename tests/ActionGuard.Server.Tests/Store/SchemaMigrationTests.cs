@@ -37,7 +37,7 @@ public sealed class SchemaMigrationTests
                 Assert.Equal(record.Id, (await store.GetAsync(record.Id))?.Id);
                 Assert.True((await new AuditVerifier(store).VerifyAsync(CancellationToken.None)).Ok);
                 var decided = await store.UpdateAsync(record.Id, r =>
-                    Approvals.TransitionResult.Changed(r with { Status = ApprovalStatus.Denied }, [Entry(AuditTypes.Denied, r.Id)])
+                    ActionGuard.Server.Approvals.TransitionResult.Changed(r with { Status = ApprovalStatus.Denied }, [Entry(AuditTypes.Denied, r.Id)])
                         .WithOutbox([new OutboxMessage("evt_1", "approval.denied", Samples.Created, "slack", r with { Status = ApprovalStatus.Denied }, null)]));
                 Assert.Equal(ApprovalStatus.Denied, decided!.Current.Status);
                 Assert.Single(await store.ListOutboxAsync(10));
@@ -77,7 +77,7 @@ public sealed class SchemaMigrationTests
     }
 
     // Writes an approval and its audit record the way version 1 did: approvals and audit tables only.
-    private static void WriteAsVersion1(string path, Approvals.ApprovalRecord record)
+    private static void WriteAsVersion1(string path, ActionGuard.Server.Approvals.ApprovalRecord record)
     {
         using var connection = new SqliteConnection("Data Source=" + path);
         connection.Open();
