@@ -250,7 +250,8 @@ internal sealed class Notifier : BackgroundService
 #pragma warning restore CA1031
         {
             var error = Describe(ex);
-            if (attempt < _options.MaxAttempts && !_stopped)
+            // Even while stopping: the retry is in the store, and the next start makes it.
+            if (attempt < _options.MaxAttempts)
             {
                 NotificationLog.Retrying(_logger, message.Type, message.Approval.Id, channel.Name, attempt, error);
                 var delay = RetryDelay.Before(attempt + 1, _options.RetryBaseDelay, _options.RetryMaxDelay);
