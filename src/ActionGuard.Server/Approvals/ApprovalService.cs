@@ -147,7 +147,7 @@ internal sealed class ApprovalService
             audit.Add(new(verdict == ApprovalVerdict.Approve ? AuditTypes.Approved : AuditTypes.Denied, id, actor, now, AuditData.Build(_ => { })));
         }
 
-        var outcome = await _store.CreateAsync(record, audit, cancellationToken).ConfigureAwait(false);
+        var outcome = await _store.CreateAsync(record, audit, _notifier.Plan(record, created: true), cancellationToken).ConfigureAwait(false);
         if (!outcome.Created)
         {
             if (!string.Equals(outcome.Record.RequestHash, command.RequestHash, StringComparison.Ordinal))
@@ -276,7 +276,7 @@ internal sealed class ApprovalService
 
     private async Task<TransitionResult?> ApplyAsync(string id, Func<ApprovalRecord, TransitionResult> transition, CancellationToken cancellationToken)
     {
-        var result = await _store.UpdateAsync(id, transition, cancellationToken).ConfigureAwait(false);
+        var result = await _store.UpdateAsync(id, r => _notifier.Attach(transition(r)), cancellationToken).ConfigureAwait(false);
         if (result?.Updated is { } updated)
         {
             ServerLog.Transitioned(_logger, updated.Id, updated.Status);

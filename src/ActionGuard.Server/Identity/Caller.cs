@@ -11,9 +11,13 @@ internal sealed class Caller
 
     public IReadOnlySet<string> Groups { get; private init; } = NoGroups;
 
+    /// <summary>Gets whether the person's token said <c>email_verified</c> true for its <c>email</c>.</summary>
+    public bool EmailVerified { get; private init; }
+
     public bool IsAgent => AgentId is not null;
 
     public static Caller Agent(string agentId) => new() { AgentId = agentId };
 
-    public static Caller ForPerson(ApprovalParty person, IReadOnlySet<string> groups) => new() { Person = person, Groups = groups };
+    public static Caller ForPerson(ApprovalParty person, IReadOnlySet<string> groups, bool emailVerified = false) =>
+        new() { Person = person, Groups = groups, EmailVerified = emailVerified };
 }

@@ -140,7 +140,9 @@ internal sealed class CallerAuthenticator
             Name = identity.FindFirst("name")?.Value,
             Email = identity.FindFirst("email")?.Value,
         };
-        return Caller.ForPerson(person, groups);
+        // IdPs send the claim as a JSON boolean or, some of them, as the string "true".
+        var verified = person.Email is not null && string.Equals(identity.FindFirst("email_verified")?.Value, "true", StringComparison.OrdinalIgnoreCase);
+        return Caller.ForPerson(person, groups, verified);
     }
 
     private static string Normalize(string? issuer) => (issuer ?? string.Empty).TrimEnd('/');

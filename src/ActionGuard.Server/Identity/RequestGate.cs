@@ -1,5 +1,6 @@
 using System.Net;
 using ActionGuard.Server.Approvals;
+using ActionGuard.Server.Notifications;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
@@ -10,10 +11,12 @@ internal sealed class RequestGate
 {
     private readonly CallerAuthenticator _authenticator;
     private readonly AgentRateLimiter _rateLimiter;
+    private readonly ApproverDirectory _approvers;
     private readonly string _auditorGroup;
 
-    public RequestGate(CallerAuthenticator authenticator, AgentRateLimiter rateLimiter, IOptions<ActionGuardServerOptions> options)
+    public RequestGate(CallerAuthenticator authenticator, AgentRateLimiter rateLimiter, ApproverDirectory approvers, IOptions<ActionGuardServerOptions> options)
     {
+        _approvers = approvers;
         _authenticator = authenticator;
         _rateLimiter = rateLimiter;
         _auditorGroup = options.Value.AuditorGroup;
@@ -46,6 +49,11 @@ internal sealed class RequestGate
             {
                 RetryAfterSeconds = retryAfter,
             });
+        }
+
+        if (!caller.IsAgent && role is Role.Approver or Role.AgentOrApprover)
+        {
+            await _approvers.SeenAsync(caller).ConfigureAwait(false);
         }
 
         return (caller, null);

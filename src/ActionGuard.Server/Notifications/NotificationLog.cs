@@ -19,4 +19,16 @@ internal static partial class NotificationLog
 
     [LoggerMessage(105, LogLevel.Warning, "A Slack ephemeral reply in channel {Channel} could not be posted")]
     public static partial void EphemeralFailed(ILogger logger, string channel);
+
+    [LoggerMessage(106, LogLevel.Error, "The notification outbox could not be read or updated; trying again shortly")]
+    public static partial void OutboxFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(107, LogLevel.Warning, "The identity {Subject} at {Issuer} could not be recorded for Slack e-mail mapping")]
+    public static partial void IdentityNotRecorded(ILogger logger, Exception exception, string subject, string issuer);
+
+    [LoggerMessage(108, LogLevel.Information, "Slack user {SlackUserId} decides as {Subject} at {Issuer} (mapped by verified e-mail)")]
+    public static partial void SlackUserMapped(ILogger logger, string slackUserId, string subject, string issuer);
+
+    [LoggerMessage(109, LogLevel.Warning, "Slack user {SlackUserId} could not be mapped by e-mail: {Reason}")]
+    public static partial void SlackUserNotMapped(ILogger logger, string slackUserId, string reason);
 }

@@ -58,6 +58,21 @@ internal static class NotificationOptionsValidator
             errors.Add(Prefix + "Slack:BotToken is required when Slack:SigningSecret is set (refusals are explained with chat.postEphemeral).");
         }
 
+        if (slack.MapUsersByEmail && slack.SigningSecret is null)
+        {
+            errors.Add(Prefix + "Slack:SigningSecret is required when Slack:MapUsersByEmail is true.");
+        }
+
+        if (slack.UserInfoCacheDuration < TimeSpan.Zero)
+        {
+            errors.Add(Prefix + "Slack:UserInfoCacheDuration must not be negative (zero turns the cache off).");
+        }
+
+        if (slack.MappedIdentityMaxAge <= TimeSpan.Zero)
+        {
+            errors.Add(Prefix + "Slack:MappedIdentityMaxAge must be positive.");
+        }
+
         var ids = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < slack.Users.Count; i++)
         {

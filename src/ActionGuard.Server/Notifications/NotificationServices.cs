@@ -14,6 +14,8 @@ internal static class NotificationServices
         services.TryAddSingleton<Notifier>();
         services.TryAddSingleton<SlackApi>();
         services.TryAddSingleton<SlackChannel>();
+        services.TryAddSingleton<SlackIdentityResolver>();
+        services.TryAddSingleton<ApproverDirectory>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<Notifier>());
         services.AddSingleton<IEnumerable<INotificationChannel>>(sp =>
         {

@@ -12,23 +12,30 @@ using Microsoft.Extensions.Options;
 namespace ActionGuard.Server.Notifications;
 
 /// <summary>
-/// The notifier pipeline. The approval service hands it each committed change; it queues one delivery per channel and
-/// returns at once, so a slow or failing receiver never holds up or decides a request. One background reader sends
-/// the deliveries in order (a Slack update follows its post), retries a failure after an exponential, bounded delay on
-/// the server's <see cref="TimeProvider"/>, and records each result in the audit log: <c>notified</c>, or
-/// <c>notification_failed</c> after the last try.
+/// The notifier pipeline over the store's outbox. Each change that people should hear about carries one outbox message
+/// per channel, committed in the same transaction as the change and its audit records, so neither a slow receiver nor
+/// a crash can lose it or hold up the request. One background reader drains the outbox in order (per approval and
+/// channel, so a Slack update follows its post), retries a failure after an exponential, bounded delay on the server's
+/// <see cref="TimeProvider"/>, and settles each message with its audit record: <c>notified</c>, or
+/// <c>notification_failed</c> after the last try. At start it resumes whatever is still pending.
 /// </summary>
 internal sealed class Notifier : BackgroundService
 {
-    private readonly Channel<Delivery> _queue = Channel.CreateUnbounded<Delivery>(new UnboundedChannelOptions { SingleReader = true });
+    // Pending messages read per pass; more are read on the next pass, right after.
+    private const int BatchSize = 256;
+
+    private static readonly TimeSpan StoreRetryDelay = TimeSpan.FromSeconds(5);
+
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly ConcurrentDictionary<string, ITimer> _reminders = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<ITimer, byte> _retries = new();
     private readonly INotificationChannel[] _channels;
+    private readonly Dictionary<string, INotificationChannel> _channelsByName;
     private readonly IApprovalStore _store;
     private readonly TimeProvider _timeProvider;
     private readonly NotificationOptions _options;
     private readonly string? _reviewUrlBase;
     private readonly ILogger _logger;
+    private readonly ITimer _wakeTimer;
     private volatile bool _stopped;
 
     public Notifier(
@@ -39,11 +46,13 @@ internal sealed class Notifier : BackgroundService
         ILogger<Notifier> logger)
     {
         _channels = channels.ToArray();
+        _channelsByName = _channels.ToDictionary(c => c.Name, StringComparer.Ordinal);
         _store = store;
         _timeProvider = timeProvider;
         _options = options.Value.Notifications;
         _reviewUrlBase = options.Value.ReviewUrlBase;
         _logger = logger;
+        _wakeTimer = timeProvider.CreateTimer(static state => ((Notifier)state!).Wake(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Raised after a delivery's audit record is written; lets tests await results instead of sleeping.</summary>
@@ -54,7 +63,28 @@ internal sealed class Notifier : BackgroundService
 
     public int PendingReminders => _reminders.Count;
 
-    /// <summary>Called after a change committed. Never throws and never waits for a receiver.</summary>
+    /// <summary>
+    /// The outbox messages of a change about to be stored: one per channel for a new request or a new status, none for
+    /// a partial decision (one of two approvers) or when no channel is configured.
+    /// </summary>
+    public IReadOnlyList<OutboxMessage> Plan(ApprovalRecord record, bool created)
+    {
+        if (_channels.Length == 0)
+        {
+            return [];
+        }
+
+        var type = record.Status == ApprovalStatus.Pending
+            ? (created ? NotificationEventTypes.Requested : null)
+            : NotificationEventTypes.ForStatus(record.Status);
+        return type is null ? [] : Messages(type, record);
+    }
+
+    /// <summary>Adds the outbox messages of the transition's change, so they commit with it.</summary>
+    public TransitionResult Attach(TransitionResult result) =>
+        result.Updated is { } updated && Plan(updated, created: false) is { Count: > 0 } outbox ? result.WithOutbox(outbox) : result;
+
+    /// <summary>Called after a change committed: moves the reminder and wakes the reader. Never throws or waits.</summary>
     public void OnCommitted(ApprovalRecord record, bool created)
     {
         if (_channels.Length == 0)
@@ -64,21 +94,17 @@ internal sealed class Notifier : BackgroundService
 
         if (record.Status == ApprovalStatus.Pending)
         {
-            // A partial decision (one of two approvers) changes nothing people need to act on.
             if (created)
             {
-                Publish(NotificationEventTypes.Requested, record);
                 ScheduleReminder(record.Id, record.ExpiresAt);
             }
-
-            return;
         }
-
-        CancelReminder(record.Id);
-        if (NotificationEventTypes.ForStatus(record.Status) is { } type)
+        else
         {
-            Publish(type, record);
+            CancelReminder(record.Id);
         }
+
+        Wake();
     }
 
     /// <summary>Arms the reminder of a request that may still be pending; at start for every expirable approval.</summary>
@@ -107,38 +133,189 @@ internal sealed class Notifier : BackgroundService
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         _stopped = true;
-        _queue.Writer.TryComplete();
-        foreach (var timer in _reminders.Values.Concat(_retries.Keys))
+        _wakeTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        foreach (var timer in _reminders.Values)
         {
             timer.Dispose();
         }
 
         _reminders.Clear();
-        _retries.Clear();
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override void Dispose()
+    {
+        _wakeTimer.Dispose();
+        base.Dispose();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        try
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
         {
-            await foreach (var delivery in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            TimeSpan? next;
+            try
             {
-                await DeliverAsync(delivery, stoppingToken).ConfigureAwait(false);
+                next = await DrainAsync(stoppingToken).ConfigureAwait(false);
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // A store fault must not end the reader: what is pending stays pending and is tried again.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                NotificationLog.OutboxFailed(_logger, ex);
+                next = StoreRetryDelay;
+            }
+
+            Arm(next);
+            try
+            {
+                await _wake.Reader.ReadAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
         }
     }
 
-    private void Publish(string type, ApprovalRecord record)
+    /// <summary>One pass over the pending messages; returns when to look again (<see langword="null"/>: on the next change).</summary>
+    private async Task<TimeSpan?> DrainAsync(CancellationToken stoppingToken)
+    {
+        var messages = await _store.ListOutboxAsync(BatchSize, stoppingToken).ConfigureAwait(false);
+        var waiting = new HashSet<(string, string)>();
+        DateTimeOffset? nextDue = null;
+        var tried = false;
+        foreach (var message in messages)
+        {
+            // Within one approval and channel, a message waits for the ones before it (a Slack update after its post).
+            var key = (message.Approval.Id, message.Channel);
+            if (waiting.Contains(key))
+            {
+                continue;
+            }
+
+            if (message.DueAt > _timeProvider.GetUtcNow())
+            {
+                waiting.Add(key);
+                nextDue = nextDue is { } known && known <= message.DueAt ? known : message.DueAt;
+                continue;
+            }
+
+            tried = true;
+            if (!await DeliverAsync(message, stoppingToken).ConfigureAwait(false))
+            {
+                waiting.Add(key);
+            }
+        }
+
+        if (tried)
+        {
+            return TimeSpan.Zero;
+        }
+
+        return nextDue is { } due ? due - _timeProvider.GetUtcNow() : null;
+    }
+
+    /// <summary>Tries one message; returns whether it is settled (delivered or dead-lettered).</summary>
+    private async Task<bool> DeliverAsync(OutboxMessage message, CancellationToken stoppingToken)
+    {
+        var notification = new NotificationEvent(message.EventId, message.Type, message.At, message.Approval, message.ReviewUrl);
+        var attempt = message.Attempts + 1;
+        if (!_channelsByName.TryGetValue(message.Channel, out var channel))
+        {
+            // Configuration changed while it waited: nobody is left to send it to.
+            NotificationLog.DeadLettered(_logger, message.Type, message.Approval.Id, message.Channel, message.Attempts, "channel not configured");
+            await SettleAsync(notification, message, message.Attempts, delivered: false, "channel not configured").ConfigureAwait(false);
+            return true;
+        }
+
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            timeout.CancelAfter(_options.SendTimeout);
+            await channel.SendAsync(notification, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping is not a failed try: the message stays pending as it was and the next start sends it.
+            throw;
+        }
+#pragma warning disable CA1031 // Any failure of a receiver is retried and then dead-lettered, never surfaced to the request.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            var error = Describe(ex);
+            // Even while stopping: the retry is in the store, and the next start makes it.
+            if (attempt < _options.MaxAttempts)
+            {
+                NotificationLog.Retrying(_logger, message.Type, message.Approval.Id, channel.Name, attempt, error);
+                var delay = RetryDelay.Before(attempt + 1, _options.RetryBaseDelay, _options.RetryMaxDelay);
+                await _store.RetryOutboxAsync(message.Seq, attempt, _timeProvider.GetUtcNow() + delay, error, CancellationToken.None).ConfigureAwait(false);
+                Arm(delay);
+                AttemptFailed?.Invoke(notification, channel.Name, attempt);
+                return false;
+            }
+
+            NotificationLog.DeadLettered(_logger, message.Type, message.Approval.Id, channel.Name, attempt, error);
+            await SettleAsync(notification, message, attempt, delivered: false, error).ConfigureAwait(false);
+            return true;
+        }
+
+        await SettleAsync(notification, message, attempt, delivered: true, null).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task SettleAsync(NotificationEvent notification, OutboxMessage message, int attempts, bool delivered, string? error)
+    {
+        var audit = new AuditEntry(delivered ? AuditTypes.Notified : AuditTypes.NotificationFailed, message.Approval.Id, AuditData.System, _timeProvider.GetUtcNow(), AuditData.Build(w =>
+        {
+            w.WriteString("event", message.Type);
+            w.WriteString("eventId", message.EventId);
+            w.WriteString("channel", message.Channel);
+            w.WriteNumber("attempts", attempts);
+            AuditData.WriteOptional(w, "error", error);
+        }));
+
+        // Not cancellable: a message that went out must be marked, or the next pass sends it again.
+        await _store.SettleOutboxAsync(message.Seq, attempts, delivered, audit, CancellationToken.None).ConfigureAwait(false);
+        Settled?.Invoke(new NotificationSettled(notification, message.Channel, attempts, delivered));
+    }
+
+    private List<OutboxMessage> Messages(string type, ApprovalRecord record)
     {
         var reviewUrl = _reviewUrlBase is null ? null : new Uri(_reviewUrlBase.TrimEnd('/') + "/" + Uri.EscapeDataString(record.Id));
-        var notification = new NotificationEvent("evt_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)), type, _timeProvider.GetUtcNow(), record, reviewUrl);
-        foreach (var channel in _channels)
+        var id = "evt_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        var at = _timeProvider.GetUtcNow();
+        return _channels.Select(channel => new OutboxMessage(id, type, at, channel.Name, record, reviewUrl) { DueAt = at }).ToList();
+    }
+
+    private void Wake() => _wake.Writer.TryWrite(true);
+
+    private void Arm(TimeSpan? delay)
+    {
+        if (delay is not { } wait || _stopped)
         {
-            _queue.Writer.TryWrite(new Delivery(notification, channel, 1));
+            return;
+        }
+
+        if (wait <= TimeSpan.Zero)
+        {
+            Wake();
+            return;
+        }
+
+        try
+        {
+            _wakeTimer.Change(wait, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Stopped meanwhile.
         }
     }
 
@@ -155,9 +332,10 @@ internal sealed class Notifier : BackgroundService
         try
         {
             var record = await _store.GetAsync(approvalId).ConfigureAwait(false);
-            if (record is { Status: ApprovalStatus.Pending } && record.ExpiresAt > _timeProvider.GetUtcNow())
+            if (record is { Status: ApprovalStatus.Pending } && record.ExpiresAt > _timeProvider.GetUtcNow() && !_stopped)
             {
-                Publish(NotificationEventTypes.Reminder, record);
+                await _store.EnqueueAsync(Messages(NotificationEventTypes.Reminder, record)).ConfigureAwait(false);
+                Wake();
             }
         }
 #pragma warning disable CA1031 // A lost reminder must not crash the timer thread; the request still expires on time.
@@ -166,83 +344,6 @@ internal sealed class Notifier : BackgroundService
         {
             NotificationLog.ReminderFailed(_logger, ex, approvalId);
         }
-    }
-
-    private async Task DeliverAsync(Delivery delivery, CancellationToken stoppingToken)
-    {
-        var (notification, channel, attempt) = delivery;
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            timeout.CancelAfter(_options.SendTimeout);
-            await channel.SendAsync(notification, timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            return;
-        }
-#pragma warning disable CA1031 // Any failure of a receiver is retried and then dead-lettered, never surfaced to the request.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            var error = Describe(ex);
-            if (attempt < _options.MaxAttempts && !_stopped)
-            {
-                NotificationLog.Retrying(_logger, notification.Type, notification.Approval.Id, channel.Name, attempt, error);
-                ScheduleRetry(delivery with { Attempt = attempt + 1 });
-                AttemptFailed?.Invoke(notification, channel.Name, attempt);
-                return;
-            }
-
-            NotificationLog.DeadLettered(_logger, notification.Type, notification.Approval.Id, channel.Name, attempt, error);
-            await RecordAsync(delivery, AuditTypes.NotificationFailed, error).ConfigureAwait(false);
-            return;
-        }
-
-        await RecordAsync(delivery, AuditTypes.Notified, null).ConfigureAwait(false);
-    }
-
-    private void ScheduleRetry(Delivery delivery)
-    {
-        var delay = RetryDelay.Before(delivery.Attempt, _options.RetryBaseDelay, _options.RetryMaxDelay);
-        if (delay <= TimeSpan.Zero)
-        {
-            _queue.Writer.TryWrite(delivery);
-            return;
-        }
-
-        var retry = new Retry(this, delivery);
-        var timer = _timeProvider.CreateTimer(static state => ((Retry)state!).Fire(), retry, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        retry.Timer = timer;
-        _retries.TryAdd(timer, 0);
-        timer.Change(delay, Timeout.InfiniteTimeSpan);
-    }
-
-    private async Task RecordAsync(Delivery delivery, string type, string? error)
-    {
-        var (notification, channel, attempts) = delivery;
-        try
-        {
-            await _store.AppendAuditAsync(
-                [
-                    new AuditEntry(type, notification.Approval.Id, AuditData.System, _timeProvider.GetUtcNow(), AuditData.Build(w =>
-                    {
-                        w.WriteString("event", notification.Type);
-                        w.WriteString("eventId", notification.Id);
-                        w.WriteString("channel", channel.Name);
-                        w.WriteNumber("attempts", attempts);
-                        AuditData.WriteOptional(w, "error", error);
-                    })),
-                ]).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // The audit write of a notification must not stop the queue; the log keeps the trace.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            NotificationLog.AuditFailed(_logger, ex, notification.Approval.Id, channel.Name);
-        }
-
-        Settled?.Invoke(new NotificationSettled(notification, channel.Name, attempts, type == AuditTypes.Notified));
     }
 
     // Exception messages can carry URLs (and chat webhook URLs are secrets): record only what we wrote ourselves.
@@ -255,8 +356,6 @@ internal sealed class Notifier : BackgroundService
         _ => ex.GetType().Name,
     };
 
-    private sealed record Delivery(NotificationEvent Notification, INotificationChannel Channel, int Attempt);
-
     private sealed class Reminder(Notifier owner, string approvalId)
     {
         public void Fire()
@@ -267,20 +366,6 @@ internal sealed class Notifier : BackgroundService
             }
 
             _ = owner.RemindAsync(approvalId);
-        }
-    }
-
-    private sealed class Retry(Notifier owner, Delivery delivery)
-    {
-        public ITimer? Timer { get; set; }
-
-        public void Fire()
-        {
-            if (Timer is { } timer && owner._retries.TryRemove(timer, out _))
-            {
-                timer.Dispose();
-                owner._queue.Writer.TryWrite(delivery);
-            }
         }
     }
 }

@@ -18,12 +18,22 @@ internal sealed class SlackApi
 
     public bool Enabled => _options.BotToken is not null;
 
-    /// <summary>Calls <paramref name="method"/> (e.g. <c>chat.postMessage</c>) and returns Slack's reply.</summary>
-    public async Task<JsonElement> CallAsync(string method, byte[] body, CancellationToken cancellationToken)
+    /// <summary>Calls <paramref name="method"/> (e.g. <c>chat.postMessage</c>) with a JSON body and returns Slack's reply.</summary>
+    public Task<JsonElement> CallAsync(string method, byte[] body, CancellationToken cancellationToken)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return SendAsync(method, content, cancellationToken);
+    }
+
+    /// <summary>Calls a read method (e.g. <c>users.info</c>) with form arguments: Slack takes JSON bodies only for writes.</summary>
+    public Task<JsonElement> CallFormAsync(string method, IEnumerable<KeyValuePair<string, string>> arguments, CancellationToken cancellationToken) =>
+        SendAsync(method, new FormUrlEncodedContent(arguments), cancellationToken);
+
+    private async Task<JsonElement> SendAsync(string method, HttpContent content, CancellationToken cancellationToken)
     {
         var url = new Uri(_options.ApiBaseUrl.TrimEnd('/') + "/" + method);
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.BotToken);
         using var client = _httpClientFactory.CreateClient(WebhookChannel.HttpClientName);
         using var response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);

@@ -16,8 +16,9 @@ namespace ActionGuard.Server.Notifications;
 
 /// <summary>
 /// <c>POST /v1/integrations/slack/interactions</c>, the Slack app's Interactivity Request URL. A request counts only
-/// when Slack's signature over it is valid and fresh, and the clicking Slack user is in the link table; the decision is
-/// then made as the linked IdP identity, through the same state machine as the API (groups, self-approval, thresholds).
+/// when Slack's signature over it is valid and fresh, and the clicking Slack user is in the link table or (opted in) is
+/// mapped by verified e-mail address (<see cref="SlackIdentityResolver"/>); the decision is then made as that IdP
+/// identity, through the same state machine as the API (groups, self-approval, thresholds).
 /// Approve decides at once; Deny opens a modal that requires a reason. Anything refused gets an ephemeral explanation
 /// and changes nothing.
 /// </summary>
@@ -76,8 +77,7 @@ internal static class SlackInteractions
         {
             var root = payload.RootElement;
             var userId = Text(root, "user", "id");
-            var link = options.Users.FirstOrDefault(u => string.Equals(u.SlackUserId, userId, StringComparison.Ordinal));
-            var interaction = new Interaction(context, services.GetRequiredService<ApprovalService>(), services.GetRequiredService<SlackApi>(), link, userId);
+            var interaction = new Interaction(context, services.GetRequiredService<ApprovalService>(), services.GetRequiredService<SlackApi>(), services.GetRequiredService<SlackIdentityResolver>(), userId);
             switch (Text(root, "type"))
             {
                 case "block_actions":
@@ -106,7 +106,7 @@ internal static class SlackInteractions
         return element.ValueKind == JsonValueKind.String ? element.GetString() : null;
     }
 
-    private sealed class Interaction(HttpContext context, ApprovalService service, SlackApi api, SlackUserLinkOptions? link, string? userId)
+    private sealed class Interaction(HttpContext context, ApprovalService service, SlackApi api, SlackIdentityResolver resolver, string? userId)
     {
         public async Task BlockActionsAsync(JsonElement root)
         {
@@ -125,15 +125,17 @@ internal static class SlackInteractions
                 return;
             }
 
-            if (link is null)
+            // Resolved before anything else, Deny included: an unmapped user must not get the reason dialog first.
+            var (caller, refusal) = await resolver.ResolveAsync(userId, context.RequestAborted).ConfigureAwait(false);
+            if (caller is null)
             {
-                await EphemeralAsync(channel, NotLinked).ConfigureAwait(false);
+                await EphemeralAsync(channel, refusal!).ConfigureAwait(false);
                 return;
             }
 
             if (actionId == SlackMessages.ApproveAction)
             {
-                var result = await service.DecideAsync(approvalId, Caller(link), ApprovalVerdict.Approve, null, context.RequestAborted).ConfigureAwait(false);
+                var result = await service.DecideAsync(approvalId, caller, ApprovalVerdict.Approve, null, context.RequestAborted).ConfigureAwait(false);
                 await EphemeralAsync(channel, Explain(result, "approval")).ConfigureAwait(false);
                 return;
             }
@@ -159,18 +161,14 @@ internal static class SlackInteractions
         {
             var approvalId = Text(root, "view", "private_metadata");
             var reason = Text(root, "view", "state", "values", SlackMessages.ReasonBlock, SlackMessages.ReasonInput, "value")?.Trim();
-            string? error = null;
-            if (link is null)
-            {
-                error = NotLinked;
-            }
-            else if (string.IsNullOrEmpty(reason))
+            var (caller, error) = await resolver.ResolveAsync(userId, context.RequestAborted).ConfigureAwait(false);
+            if (caller is not null && string.IsNullOrEmpty(reason))
             {
                 error = "A reason is required to deny.";
             }
-            else if (approvalId is not null)
+            else if (caller is not null && approvalId is not null)
             {
-                var result = await service.DecideAsync(approvalId, Caller(link), ApprovalVerdict.Deny, reason, context.RequestAborted).ConfigureAwait(false);
+                var result = await service.DecideAsync(approvalId, caller, ApprovalVerdict.Deny, reason, context.RequestAborted).ConfigureAwait(false);
                 error = result is null ? "The request no longer exists; nothing changed." : result.Error is { } problem ? problem.Detail + " Nothing changed." : null;
             }
 
@@ -183,10 +181,6 @@ internal static class SlackInteractions
             context.Response.ContentType = "application/json";
             await context.Response.Body.WriteAsync(ModalError(error), context.RequestAborted).ConfigureAwait(false);
         }
-
-        private static Caller Caller(SlackUserLinkOptions link) => Identity.Caller.ForPerson(
-            new ApprovalParty { Issuer = link.Issuer, Subject = link.Subject!, Name = link.Name },
-            new HashSet<string>(link.Groups, StringComparer.Ordinal));
 
         private static string Explain(TransitionResult? result, string what) => result switch
         {

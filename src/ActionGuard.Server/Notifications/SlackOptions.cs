@@ -2,7 +2,8 @@ namespace ActionGuard.Server.Notifications;
 
 /// <summary>
 /// The Slack app (section <c>ActionGuard:Notifications:Slack</c>): a bot token to post and update messages, the signing
-/// secret that proves interactions come from Slack, and the link table that says which IdP identity a Slack user is.
+/// secret that proves interactions come from Slack, and the link table (or, opted in, the verified e-mail address) that
+/// says which IdP identity a Slack user is.
 /// Slack is off while <see cref="BotToken"/> is unset.
 /// </summary>
 public sealed class SlackOptions
@@ -22,6 +23,27 @@ public sealed class SlackOptions
     /// <summary>Gets or sets the app's signing secret; required for the interactions endpoint to accept anything.</summary>
     public string? SigningSecret { get; set; }
 
-    /// <summary>Gets the explicit link table: which IdP identity and groups each Slack user decides as.</summary>
+    /// <summary>Gets the explicit link table: which IdP identity and groups each Slack user decides as. It always wins over <see cref="MapUsersByEmail"/>.</summary>
     public IList<SlackUserLinkOptions> Users { get; } = new List<SlackUserLinkOptions>();
+
+    /// <summary>
+    /// Gets or sets whether a Slack user missing from <see cref="Users"/> decides as the IdP identity with the same
+    /// verified e-mail address. The address comes from Slack's <c>users.info</c> (the bot token then needs
+    /// <c>users:read</c> and <c>users:read.email</c>); the identity is one the server has seen authenticate with
+    /// <c>email_verified</c> true, with the groups of that token. Off by default: it makes the Slack workspace's record
+    /// of who owns an address part of approver identity, which an operator should choose knowingly.
+    /// </summary>
+    public bool MapUsersByEmail { get; set; }
+
+    /// <summary>Gets or sets whether guest (restricted) Slack accounts may be mapped by e-mail. Default <see langword="false"/>.</summary>
+    public bool MapGuestsByEmail { get; set; }
+
+    /// <summary>Gets or sets how long a <c>users.info</c> answer is reused; zero asks Slack every time. Default 5 minutes.</summary>
+    public TimeSpan UserInfoCacheDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Gets or sets how recently an identity must have authenticated to be mapped to; its recorded groups are no older.
+    /// Default 30 days.
+    /// </summary>
+    public TimeSpan MappedIdentityMaxAge { get; set; } = TimeSpan.FromDays(30);
 }

@@ -7,7 +7,8 @@ namespace ActionGuard.Server.Store;
 /// <summary>
 /// Durable state of the backend. Every write runs in one transaction with the audit records it appends, so a crash never
 /// leaves a change without its record or a record without its change. Implementations: SQLite (default); a PostgreSQL
-/// store can implement the same contract (row locks for <see cref="UpdateAsync"/>, a lock on the audit tail).
+/// store can implement the same contract (row locks for <see cref="UpdateAsync"/>, a lock on the audit tail, and
+/// <c>FOR UPDATE SKIP LOCKED</c> on the outbox when several instances drain it).
 /// </summary>
 internal interface IApprovalStore
 {
@@ -15,16 +16,16 @@ internal interface IApprovalStore
     Task InitializeAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Inserts <paramref name="record"/> unless the agent already used its idempotency key; then returns the existing
-    /// record instead (the caller compares request hashes).
+    /// Inserts <paramref name="record"/> with its audit records and outbox messages unless the agent already used its
+    /// idempotency key; then writes nothing and returns the existing record instead (the caller compares request hashes).
     /// </summary>
-    Task<CreateOutcome> CreateAsync(ApprovalRecord record, IReadOnlyList<AuditEntry> audit, CancellationToken cancellationToken = default);
+    Task<CreateOutcome> CreateAsync(ApprovalRecord record, IReadOnlyList<AuditEntry> audit, IReadOnlyList<OutboxMessage> outbox, CancellationToken cancellationToken = default);
 
     Task<ApprovalRecord?> GetAsync(string id, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Reads the record and applies <paramref name="transition"/> in one write transaction; stores what it returns.
-    /// Returns <see langword="null"/> when there is no such record.
+    /// Reads the record and applies <paramref name="transition"/> in one write transaction; stores what it returns (the
+    /// record, its audit records and its outbox messages). Returns <see langword="null"/> when there is no such record.
     /// </summary>
     Task<TransitionResult?> UpdateAsync(string id, Func<ApprovalRecord, TransitionResult> transition, CancellationToken cancellationToken = default);
 
@@ -38,6 +39,27 @@ internal interface IApprovalStore
     Task AppendAuditAsync(IReadOnlyList<AuditEntry> audit, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<AuditRecord>> ReadAuditAsync(long afterSeq, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds outbox messages that belong to no state change (reminders).</summary>
+    Task EnqueueAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists undelivered outbox messages, oldest first, due or not.</summary>
+    Task<IReadOnlyList<OutboxMessage>> ListOutboxAsync(int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a failed try of an outbox message: the tries so far, when the next is due, and why it failed.</summary>
+    Task RetryOutboxAsync(long seq, int attempts, DateTimeOffset dueAt, string error, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks an outbox message delivered or dead-lettered and appends its audit record, in one transaction.</summary>
+    Task SettleOutboxAsync(long seq, int attempts, bool delivered, AuditEntry audit, CancellationToken cancellationToken = default);
+
+    /// <summary>Inserts or replaces the identity with the same issuer and subject.</summary>
+    Task RecordIdentityAsync(KnownIdentity identity, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the identity, e.g. when its token no longer carries a verified e-mail address.</summary>
+    Task ForgetIdentityAsync(string issuer, string subject, CancellationToken cancellationToken = default);
+
+    /// <summary>Finds the identities recorded with <paramref name="email"/>, compared as <see cref="KnownIdentity.EmailKey"/>.</summary>
+    Task<IReadOnlyList<KnownIdentity>> FindIdentitiesByEmailAsync(string email, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<StoredSigningKey>> GetSigningKeysAsync(CancellationToken cancellationToken = default);
 

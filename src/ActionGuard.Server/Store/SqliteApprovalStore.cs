@@ -93,7 +93,7 @@ internal sealed class SqliteApprovalStore : IApprovalStore, IDisposable
         }
     }
 
-    public Task<CreateOutcome> CreateAsync(ApprovalRecord record, IReadOnlyList<AuditEntry> audit, CancellationToken cancellationToken = default) =>
+    public Task<CreateOutcome> CreateAsync(ApprovalRecord record, IReadOnlyList<AuditEntry> audit, IReadOnlyList<OutboxMessage> outbox, CancellationToken cancellationToken = default) =>
         WriteAsync(
             (connection, transaction) =>
             {
@@ -118,6 +118,7 @@ internal sealed class SqliteApprovalStore : IApprovalStore, IDisposable
                 insert.Parameters.AddWithValue("$expires", record.ExpiresAt.ToUnixTimeMilliseconds());
                 insert.Parameters.AddWithValue("$data", Serialize(record));
                 insert.ExecuteNonQuery();
+                InsertOutbox(connection, transaction, outbox);
                 return (new CreateOutcome(record, Created: true), audit);
             },
             cancellationToken);
@@ -156,6 +157,7 @@ internal sealed class SqliteApprovalStore : IApprovalStore, IDisposable
                     write.Parameters.AddWithValue("$expires", updated.ExpiresAt.ToUnixTimeMilliseconds());
                     write.Parameters.AddWithValue("$data", Serialize(updated));
                     write.ExecuteNonQuery();
+                    InsertOutbox(connection, transaction, result.Outbox);
                 }
 
                 return (result, result.Audit);
@@ -257,6 +259,134 @@ internal sealed class SqliteApprovalStore : IApprovalStore, IDisposable
 
     public Task AppendAuditAsync(IReadOnlyList<AuditEntry> audit, CancellationToken cancellationToken = default) =>
         WriteAsync((_, _) => (true, audit), cancellationToken);
+
+    public Task EnqueueAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken = default) =>
+        WriteAsync(
+            (connection, transaction) =>
+            {
+                InsertOutbox(connection, transaction, messages);
+                return (true, (IReadOnlyList<AuditEntry>)[]);
+            },
+            cancellationToken);
+
+    public Task<IReadOnlyList<OutboxMessage>> ListOutboxAsync(int limit, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var connection = OpenReader();
+        using var command = Command(
+            connection,
+            "SELECT seq, event_id, type, at, channel, approval, review_url, attempts, due_at FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT $limit;");
+        command.Parameters.AddWithValue("$limit", limit);
+        var messages = new List<OutboxMessage>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            messages.Add(new OutboxMessage(
+                reader.GetString(1),
+                reader.GetString(2),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
+                reader.GetString(4),
+                Deserialize(reader.GetString(5)),
+                reader.IsDBNull(6) ? null : new Uri(reader.GetString(6), UriKind.Absolute))
+            {
+                Seq = reader.GetInt64(0),
+                Attempts = reader.GetInt32(7),
+                DueAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
+            });
+        }
+
+        return Task.FromResult<IReadOnlyList<OutboxMessage>>(messages);
+    }
+
+    public Task RetryOutboxAsync(long seq, int attempts, DateTimeOffset dueAt, string error, CancellationToken cancellationToken = default) =>
+        WriteAsync(
+            (connection, transaction) =>
+            {
+                using var update = Command(connection, "UPDATE outbox SET attempts = $attempts, due_at = $due, last_error = $error WHERE seq = $seq AND state = 'pending';", transaction);
+                update.Parameters.AddWithValue("$seq", seq);
+                update.Parameters.AddWithValue("$attempts", attempts);
+                update.Parameters.AddWithValue("$due", dueAt.ToUnixTimeMilliseconds());
+                update.Parameters.AddWithValue("$error", error);
+                update.ExecuteNonQuery();
+                return (true, (IReadOnlyList<AuditEntry>)[]);
+            },
+            cancellationToken);
+
+    public Task SettleOutboxAsync(long seq, int attempts, bool delivered, AuditEntry audit, CancellationToken cancellationToken = default) =>
+        WriteAsync(
+            (connection, transaction) =>
+            {
+                using var update = Command(
+                    connection,
+                    "UPDATE outbox SET state = $state, attempts = $attempts, settled_at = $at WHERE seq = $seq AND state = 'pending';",
+                    transaction);
+                update.Parameters.AddWithValue("$seq", seq);
+                update.Parameters.AddWithValue("$state", delivered ? "delivered" : "dead");
+                update.Parameters.AddWithValue("$attempts", attempts);
+                update.Parameters.AddWithValue("$at", audit.At.ToUnixTimeMilliseconds());
+
+                // A message settled already (by another drainer) gets no second audit record.
+                return (true, update.ExecuteNonQuery() == 1 ? [audit] : (IReadOnlyList<AuditEntry>)[]);
+            },
+            cancellationToken);
+
+    public Task RecordIdentityAsync(KnownIdentity identity, CancellationToken cancellationToken = default) =>
+        WriteAsync(
+            (connection, transaction) =>
+            {
+                using var upsert = Command(
+                    connection,
+                    """
+                    INSERT INTO identities (issuer, subject, name, email, email_key, groups, last_seen) VALUES ($iss, $sub, $name, $email, $key, $groups, $seen)
+                    ON CONFLICT (issuer, subject) DO UPDATE SET name = excluded.name, email = excluded.email, email_key = excluded.email_key,
+                        groups = excluded.groups, last_seen = excluded.last_seen;
+                    """,
+                    transaction);
+                upsert.Parameters.AddWithValue("$iss", identity.Issuer);
+                upsert.Parameters.AddWithValue("$sub", identity.Subject);
+                upsert.Parameters.AddWithValue("$name", (object?)identity.Name ?? DBNull.Value);
+                upsert.Parameters.AddWithValue("$email", identity.Email);
+                upsert.Parameters.AddWithValue("$key", KnownIdentity.EmailKey(identity.Email));
+                upsert.Parameters.AddWithValue("$groups", SerializeGroups(identity.Groups));
+                upsert.Parameters.AddWithValue("$seen", identity.LastSeen.ToUnixTimeMilliseconds());
+                upsert.ExecuteNonQuery();
+                return (true, (IReadOnlyList<AuditEntry>)[]);
+            },
+            cancellationToken);
+
+    public Task ForgetIdentityAsync(string issuer, string subject, CancellationToken cancellationToken = default) =>
+        WriteAsync(
+            (connection, transaction) =>
+            {
+                using var delete = Command(connection, "DELETE FROM identities WHERE issuer = $iss AND subject = $sub;", transaction);
+                delete.Parameters.AddWithValue("$iss", issuer);
+                delete.Parameters.AddWithValue("$sub", subject);
+                delete.ExecuteNonQuery();
+                return (true, (IReadOnlyList<AuditEntry>)[]);
+            },
+            cancellationToken);
+
+    public Task<IReadOnlyList<KnownIdentity>> FindIdentitiesByEmailAsync(string email, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var connection = OpenReader();
+        using var command = Command(connection, "SELECT issuer, subject, name, email, groups, last_seen FROM identities WHERE email_key = $key ORDER BY issuer, subject;");
+        command.Parameters.AddWithValue("$key", KnownIdentity.EmailKey(email));
+        var identities = new List<KnownIdentity>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            identities.Add(new KnownIdentity(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetString(3),
+                DeserializeGroups(reader.GetString(4)),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5))));
+        }
+
+        return Task.FromResult<IReadOnlyList<KnownIdentity>>(identities);
+    }
 
     public Task AddSigningKeyAsync(StoredSigningKey key, CancellationToken cancellationToken = default) =>
         WriteAsync(
@@ -408,6 +538,53 @@ internal sealed class SqliteApprovalStore : IApprovalStore, IDisposable
     {
         using var command = Command(connection, sql);
         return command.ExecuteScalar();
+    }
+
+    private static void InsertOutbox(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<OutboxMessage> messages)
+    {
+        foreach (var message in messages)
+        {
+            using var insert = Command(
+                connection,
+                """
+                INSERT INTO outbox (event_id, type, at, channel, approval_id, approval, review_url, state, attempts, due_at)
+                VALUES ($event, $type, $at, $channel, $approvalId, $approval, $review, 'pending', $attempts, $due);
+                """,
+                transaction);
+            insert.Parameters.AddWithValue("$event", message.EventId);
+            insert.Parameters.AddWithValue("$type", message.Type);
+            insert.Parameters.AddWithValue("$at", message.At.ToUnixTimeMilliseconds());
+            insert.Parameters.AddWithValue("$channel", message.Channel);
+            insert.Parameters.AddWithValue("$approvalId", message.Approval.Id);
+            insert.Parameters.AddWithValue("$approval", Serialize(message.Approval));
+            insert.Parameters.AddWithValue("$review", (object?)message.ReviewUrl?.AbsoluteUri ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$attempts", message.Attempts);
+            insert.Parameters.AddWithValue("$due", (message.DueAt == default ? message.At : message.DueAt).ToUnixTimeMilliseconds());
+            insert.ExecuteNonQuery();
+        }
+    }
+
+    private static string SerializeGroups(IReadOnlyList<string> groups)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartArray();
+            foreach (var group in groups)
+            {
+                writer.WriteStringValue(group);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static string[] DeserializeGroups(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.EnumerateArray().Select(g => g.GetString() ?? string.Empty).ToArray();
     }
 
     private static string Serialize(ApprovalRecord record) => JsonSerializer.Serialize(record, ServerJsonContext.Default.ApprovalRecord);

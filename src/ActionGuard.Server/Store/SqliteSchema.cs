@@ -2,7 +2,8 @@ namespace ActionGuard.Server.Store;
 
 /// <summary>
 /// The SQLite schema as forward migrations: entry <c>i</c> takes the database from version <c>i</c> to <c>i + 1</c>.
-/// Append new entries; never edit a released one.
+/// Append new entries; never edit a released one. Version 2 adds the notification outbox (one row per event and channel,
+/// <c>pending</c> until <c>delivered</c> or <c>dead</c>) and the identities approvers authenticated with a verified e-mail.
 /// </summary>
 internal static class SqliteSchema
 {
@@ -36,6 +37,35 @@ internal static class SqliteSchema
             retired_at INTEGER,
             private_key TEXT NOT NULL
         );
+        """,
+        """
+        CREATE TABLE outbox (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            event_id TEXT NOT NULL,
+            type TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            channel TEXT NOT NULL,
+            approval_id TEXT NOT NULL,
+            approval TEXT NOT NULL,
+            review_url TEXT,
+            state TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            due_at INTEGER NOT NULL,
+            last_error TEXT,
+            settled_at INTEGER
+        );
+        CREATE INDEX ix_outbox_pending ON outbox (seq) WHERE state = 'pending';
+        CREATE TABLE identities (
+            issuer TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            name TEXT,
+            email TEXT NOT NULL,
+            email_key TEXT NOT NULL,
+            groups TEXT NOT NULL,
+            last_seen INTEGER NOT NULL,
+            PRIMARY KEY (issuer, subject)
+        );
+        CREATE INDEX ix_identities_email ON identities (email_key);
         """,
     ];
 }

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using ActionGuard.Server.Audit;
 using ActionGuard.Server.Notifications;
 using ActionGuard.Server.Tests.TestSupport;
+using static ActionGuard.Server.Tests.Notifications.SlackRequests;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ActionGuard.Server.Tests.Notifications;
@@ -12,8 +13,8 @@ namespace ActionGuard.Server.Tests.Notifications;
 // Slack's Web API is a local receiver on 127.0.0.1; interactions are signed exactly as Slack signs them.
 public sealed class SlackIntegrationTests(IdpFixture fixture) : IClassFixture<IdpFixture>
 {
-    private const string SigningSecret = "slack-signing-secret-0123";
-    private const string BotToken = "xoxb-test-token";
+    private const string SigningSecret = SlackRequests.SigningSecret;
+    private const string BotToken = SlackRequests.BotToken;
 
     private TestOidcIssuer Idp => fixture.Idp;
 
@@ -187,15 +188,6 @@ public sealed class SlackIntegrationTests(IdpFixture fixture) : IClassFixture<Id
         Assert.Equal("pending", (await Api.GetAsync(agent, "v1/approvals/" + id)).ApprovalStatus);
     }
 
-    private static async Task<LocalReceiver> StartSlackAsync()
-    {
-        var slack = await LocalReceiver.StartAsync();
-        slack.Reply = r => Task.FromResult((200, r.Path == "/api/chat.postMessage"
-            ? "{\"ok\":true,\"channel\":\"C-POSTED\",\"ts\":\"1700000000.000100\"}"
-            : "{\"ok\":true}"));
-        return slack;
-    }
-
     private void Configure(Dictionary<string, string?> s, LocalReceiver slack)
     {
         const string Prefix = "ActionGuard:Notifications:Slack:";
@@ -211,42 +203,5 @@ public sealed class SlackIntegrationTests(IdpFixture fixture) : IClassFixture<Id
         s[Prefix + "Users:1:SlackUserId"] = "U-BOB";
         s[Prefix + "Users:1:Issuer"] = Idp.Issuer;
         s[Prefix + "Users:1:Subject"] = "bob";
-    }
-
-    private static JsonObject BlockAction(string user, string actionId, string approvalId) => new()
-    {
-        ["type"] = "block_actions",
-        ["user"] = new JsonObject { ["id"] = user },
-        ["channel"] = new JsonObject { ["id"] = "C-POSTED" },
-        ["trigger_id"] = "trigger-123",
-        ["actions"] = new JsonArray(new JsonObject { ["action_id"] = actionId, ["value"] = approvalId }),
-    };
-
-    private static JsonObject DenySubmission(string user, string approvalId, string reason) => new()
-    {
-        ["type"] = "view_submission",
-        ["user"] = new JsonObject { ["id"] = user },
-        ["view"] = new JsonObject
-        {
-            ["callback_id"] = SlackMessages.DenyCallback,
-            ["private_metadata"] = approvalId,
-            ["state"] = new JsonObject
-            {
-                ["values"] = new JsonObject { ["reason"] = new JsonObject { ["reason"] = new JsonObject { ["type"] = "plain_text_input", ["value"] = reason } } },
-            },
-        },
-    };
-
-    private static async Task<HttpResponseMessage> PostInteractionAsync(HttpClient client, JsonObject payload)
-    {
-        var body = "payload=" + Uri.EscapeDataString(payload.ToJsonString());
-        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        using var request = new HttpRequestMessage(HttpMethod.Post, SlackInteractions.Path.TrimStart('/'))
-        {
-            Content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded"),
-        };
-        request.Headers.Add(SlackSignature.TimestampHeader, timestamp);
-        request.Headers.Add(SlackSignature.SignatureHeader, SlackSignature.Sign(SigningSecret, timestamp, Encoding.UTF8.GetBytes(body)));
-        return await client.SendAsync(request);
     }
 }

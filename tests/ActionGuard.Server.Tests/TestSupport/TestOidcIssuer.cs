@@ -65,7 +65,8 @@ public sealed class TestOidcIssuer : IAsyncDisposable
         DateTimeOffset? now = null,
         TimeSpan? lifetime = null,
         string? issuer = null,
-        SecurityKey? signWith = null)
+        SecurityKey? signWith = null,
+        IReadOnlyDictionary<string, object>? extraClaims = null)
     {
         var at = now ?? DateTimeOffset.UtcNow;
         var claims = new Dictionary<string, object>
@@ -85,6 +86,11 @@ public sealed class TestOidcIssuer : IAsyncDisposable
         if (groups is not null)
         {
             claims["groups"] = groups.ToArray();
+        }
+
+        foreach (var (type, value) in extraClaims ?? new Dictionary<string, object>())
+        {
+            claims[type] = value;
         }
 
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
