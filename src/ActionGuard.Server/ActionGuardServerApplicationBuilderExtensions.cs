@@ -12,7 +12,8 @@ public static class ActionGuardServerApplicationBuilderExtensions
 {
     /// <summary>
     /// Adds a problem+json error boundary, routing and every endpoint of the protocol (<c>/v1/approvals</c>,
-    /// <c>/v1/audit</c>, <c>/.well-known/jwks.json</c>, <c>/healthz</c>, <c>/readyz</c>).
+    /// <c>/v1/audit</c>, <c>/.well-known/jwks.json</c>, <c>/healthz</c>, <c>/readyz</c>), and the approver web page at
+    /// <c>/review</c> when <c>ActionGuard:Review:ClientId</c> is configured.
     /// </summary>
     /// <param name="app">The application builder.</param>
     /// <returns>The same application builder.</returns>
@@ -48,5 +49,6 @@ public static class ActionGuardServerApplicationBuilderExtensions
         AuditEndpoints.Map(endpoints);
         SystemEndpoints.Map(endpoints);
         Notifications.SlackInteractions.Map(endpoints);
+        Web.ReviewEndpoints.Map(endpoints);
     }
 }

@@ -19,7 +19,10 @@ public sealed class ActionGuardServerOptions
     /// </summary>
     public string? Issuer { get; set; }
 
-    /// <summary>Gets or sets the base of review links; the approval id is appended. When unset, approvals carry no <c>reviewUrl</c>.</summary>
+    /// <summary>
+    /// Gets or sets the base of review links; the approval id is appended. With the review page on (<see cref="Review"/>),
+    /// set it to the page's public address, <c>https://host/review</c>. When unset, approvals carry no <c>reviewUrl</c>.
+    /// </summary>
     public string? ReviewUrlBase { get; set; }
 
     /// <summary>Gets or sets how long a request may stay pending when its policy rule names no TTL. Default 15 minutes.</summary>
@@ -48,6 +51,9 @@ public sealed class ActionGuardServerOptions
 
     /// <summary>Gets the notifications: reminders, retries and the webhook, Slack and Teams channels.</summary>
     public Notifications.NotificationOptions Notifications { get; } = new();
+
+    /// <summary>Gets the approver web page (<c>/review</c>): OIDC sign-in with the authorization code flow and PKCE.</summary>
+    public Web.ReviewOptions Review { get; } = new();
 
     /// <summary>Gets the request limits.</summary>
     public ServerLimitsOptions Limits { get; } = new();

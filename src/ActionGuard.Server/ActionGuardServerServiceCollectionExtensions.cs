@@ -75,6 +75,7 @@ public static class ActionGuardServerServiceCollectionExtensions
         services.TryAddSingleton<CallerAuthenticator>();
         services.TryAddSingleton<RequestGate>();
         NotificationServices.Add(services);
+        Web.ReviewServices.Add(services);
         services.TryAddSingleton<ApprovalService>();
         services.TryAddSingleton<AuditVerifier>();
         services.AddHostedService<ServerInitializer>();

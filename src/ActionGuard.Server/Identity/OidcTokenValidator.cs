@@ -34,6 +34,10 @@ internal sealed class OidcTokenValidator
 
     public string Issuer { get; }
 
+    /// <summary>The issuer's discovery document (cached; the same one whose JWKS validates tokens), for the review page's sign-in.</summary>
+    public Task<OpenIdConnectConfiguration> GetConfigurationAsync(CancellationToken cancellationToken = default) =>
+        _configuration.GetConfigurationAsync(cancellationToken);
+
     /// <summary>Validates <paramref name="token"/>; <paramref name="validateAudience"/> is off only for initiator ID tokens.</summary>
     public async Task<ClaimsIdentity?> ValidateAsync(string token, bool validateAudience = true)
     {
