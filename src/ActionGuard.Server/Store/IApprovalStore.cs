@@ -40,6 +40,9 @@ internal interface IApprovalStore
 
     Task<IReadOnlyList<AuditRecord>> ReadAuditAsync(long afterSeq, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>Reads the audit records of one approval in log order (an index lookup, not a scan of the log).</summary>
+    Task<IReadOnlyList<AuditRecord>> ReadAuditForApprovalAsync(string approvalId, CancellationToken cancellationToken = default);
+
     /// <summary>Adds outbox messages that belong to no state change (reminders).</summary>
     Task EnqueueAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken = default);
 

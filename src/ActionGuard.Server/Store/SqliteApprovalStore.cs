@@ -217,7 +217,21 @@ internal sealed class SqliteApprovalStore : IApprovalStore, IDisposable
         using var command = Command(connection, "SELECT seq, at, type, approval_id, actor, data, prev_hash, hash FROM audit WHERE seq > $after ORDER BY seq LIMIT $limit;");
         command.Parameters.AddWithValue("$after", afterSeq);
         command.Parameters.AddWithValue("$limit", limit);
-        var records = new List<AuditRecord>(Math.Min(limit, 1024));
+        return Task.FromResult<IReadOnlyList<AuditRecord>>(ReadAuditRecords(command, Math.Min(limit, 1024)));
+    }
+
+    public Task<IReadOnlyList<AuditRecord>> ReadAuditForApprovalAsync(string approvalId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var connection = OpenReader();
+        using var command = Command(connection, "SELECT seq, at, type, approval_id, actor, data, prev_hash, hash FROM audit WHERE approval_id = $id ORDER BY seq;");
+        command.Parameters.AddWithValue("$id", approvalId);
+        return Task.FromResult<IReadOnlyList<AuditRecord>>(ReadAuditRecords(command, 16));
+    }
+
+    private static List<AuditRecord> ReadAuditRecords(SqliteCommand command, int capacity)
+    {
+        var records = new List<AuditRecord>(capacity);
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
@@ -235,7 +249,7 @@ internal sealed class SqliteApprovalStore : IApprovalStore, IDisposable
             });
         }
 
-        return Task.FromResult<IReadOnlyList<AuditRecord>>(records);
+        return records;
     }
 
     public Task<IReadOnlyList<StoredSigningKey>> GetSigningKeysAsync(CancellationToken cancellationToken = default)

@@ -3,7 +3,8 @@ namespace ActionGuard.Server.Store;
 /// <summary>
 /// The SQLite schema as forward migrations: entry <c>i</c> takes the database from version <c>i</c> to <c>i + 1</c>.
 /// Append new entries; never edit a released one. Version 2 adds the notification outbox (one row per event and channel,
-/// <c>pending</c> until <c>delivered</c> or <c>dead</c>) and the identities approvers authenticated with a verified e-mail.
+/// <c>pending</c> until <c>delivered</c> or <c>dead</c>) and the identities approvers authenticated with a verified e-mail;
+/// version 3 indexes the audit log by approval so one request's trail is read without scanning the log.
 /// </summary>
 internal static class SqliteSchema
 {
@@ -66,6 +67,9 @@ internal static class SqliteSchema
             PRIMARY KEY (issuer, subject)
         );
         CREATE INDEX ix_identities_email ON identities (email_key);
+        """,
+        """
+        CREATE INDEX ix_audit_approval ON audit (approval_id, seq) WHERE approval_id IS NOT NULL;
         """,
     ];
 }

@@ -106,6 +106,24 @@ public sealed class OutboxStoreTests : IDisposable
     private static OutboxMessage Message(string eventId, string channel, ApprovalRecord record) =>
         new(eventId, "approval.requested", Samples.Created, channel, record, new Uri("https://approvals.example.com/review/" + record.Id));
 
+    [Fact]
+    public async Task The_audit_of_one_approval_is_read_in_log_order_without_the_records_of_others()
+    {
+        await _store.InitializeAsync();
+        var first = Samples.Pending();
+        var second = first with { Id = "apr_second", IdempotencyKey = "other-key" };
+        await _store.CreateAsync(first, [Entry(AuditTypes.Requested, first.Id)], []);
+        await _store.CreateAsync(second, [Entry(AuditTypes.Requested, second.Id)], []);
+        await _store.UpdateAsync(first.Id, r => TransitionResult.Changed(r with { Status = ApprovalStatus.Denied }, [Entry(AuditTypes.Denied, r.Id)]));
+
+        var trail = await _store.ReadAuditForApprovalAsync(first.Id);
+
+        Assert.Equal([AuditTypes.Requested, AuditTypes.Denied], trail.Select(a => a.Type));
+        Assert.All(trail, a => Assert.Equal(first.Id, a.ApprovalId));
+        Assert.True(trail[0].Seq < trail[1].Seq);
+        Assert.Empty(await _store.ReadAuditForApprovalAsync("apr_unknown"));
+    }
+
     private static AuditEntry Entry(string type, string approvalId) =>
         new(type, approvalId, AuditData.System, Samples.Created, AuditData.Build(_ => { }));
 }

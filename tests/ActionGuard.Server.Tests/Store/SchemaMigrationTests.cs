@@ -42,16 +42,21 @@ public sealed class SchemaMigrationTests
                 Assert.Equal(ApprovalStatus.Denied, decided!.Current.Status);
                 Assert.Single(await store.ListOutboxAsync(10));
                 Assert.True((await new AuditVerifier(store).VerifyAsync(CancellationToken.None)).Ok);
+                var trail = await store.ReadAuditForApprovalAsync(record.Id);
+                Assert.Equal([AuditTypes.Requested, AuditTypes.Denied], trail.Select(a => a.Type));
             }
 
             using var check = new SqliteConnection("Data Source=" + path);
             check.Open();
             using var versions = check.CreateCommand();
             versions.CommandText = "SELECT group_concat(version, ',') FROM (SELECT version FROM schema_version ORDER BY version);";
-            Assert.Equal("1,2", (string)versions.ExecuteScalar()!);
+            Assert.Equal("1,2,3", (string)versions.ExecuteScalar()!);
             using var tables = check.CreateCommand();
             tables.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('outbox', 'identities');";
             Assert.Equal(2L, (long)tables.ExecuteScalar()!);
+            using var index = check.CreateCommand();
+            index.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_audit_approval';";
+            Assert.Equal(1L, (long)index.ExecuteScalar()!);
         }
         finally
         {
