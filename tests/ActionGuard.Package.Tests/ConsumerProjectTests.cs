@@ -6,7 +6,7 @@ namespace ActionGuard.Package.Tests;
 /// The user's path: a new project outside this repository that references only the packages, writes a guarded interface,
 /// runs it against the in-memory backend, and builds with the packaged analyzer.
 /// </summary>
-[Collection(PackagesCollection.Name)]
+[Collection(PackagesGroup.Name)]
 public sealed class ConsumerProjectTests(PackedPackages packages)
 {
     // A stand-in for the AWS SDK with the namespace and signature the analyzer's catalog knows, so no AWS package is

@@ -8,7 +8,7 @@ using ActionGuard.Package.Tests.TestSupport;
 namespace ActionGuard.Package.Tests;
 
 /// <summary>What a user downloads: the files and metadata of each package and its symbols.</summary>
-[Collection(PackagesCollection.Name)]
+[Collection(PackagesGroup.Name)]
 public sealed partial class PackageContentsTests(PackedPackages packages)
 {
     private const string RepositoryUrl = "https://github.com/actionguard/actionguard";
@@ -77,7 +77,7 @@ public sealed partial class PackageContentsTests(PackedPackages packages)
         Assert.Contains("CS9057", props, StringComparison.Ordinal);
         Assert.Contains("CS8032", props, StringComparison.Ordinal);
 
-        var documentation = XDocument.Parse(Encoding.UTF8.GetString(package.Read("lib/net10.0/ActionGuard.xml")));
+        var documentation = package.ReadXml("lib/net10.0/ActionGuard.xml");
         Assert.Contains(
             documentation.Descendants("member"),
             m => (string?)m.Attribute("name") == "T:ActionGuard.RequiresApprovalAttribute");
@@ -116,7 +116,7 @@ public sealed partial class PackageContentsTests(PackedPackages packages)
         using var package = new NuGetPackage(packages.PackageFile("ActionGuard.Cli"));
 
         Assert.Contains(package.Descendants("packageType"), t => (string?)t.Attribute("name") == "DotnetTool");
-        var settings = XDocument.Parse(Encoding.UTF8.GetString(package.Read("tools/net10.0/any/DotnetToolSettings.xml")));
+        var settings = package.ReadXml("tools/net10.0/any/DotnetToolSettings.xml");
         var command = Assert.Single(settings.Descendants("Command"));
         Assert.Equal("actionguard", (string?)command.Attribute("Name"));
         Assert.Equal("ActionGuard.Cli.dll", (string?)command.Attribute("EntryPoint"));

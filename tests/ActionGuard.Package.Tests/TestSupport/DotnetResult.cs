@@ -1,7 +1,7 @@
 namespace ActionGuard.Package.Tests.TestSupport;
 
 /// <summary>The outcome of one <c>dotnet</c> command; <see cref="ToString"/> is the whole story for a failure message.</summary>
-internal sealed record DotnetResult(string CommandLine, string WorkingDirectory, int ExitCode, string Output, TimeSpan Elapsed)
+public sealed record DotnetResult(string CommandLine, string WorkingDirectory, int ExitCode, string Output, TimeSpan Elapsed)
 {
     public bool Succeeded => ExitCode == 0;
 

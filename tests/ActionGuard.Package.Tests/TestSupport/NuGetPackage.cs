@@ -43,5 +43,12 @@ internal sealed class NuGetPackage : IDisposable
         return copy.ToArray();
     }
 
+    /// <summary>Parses an XML entry; the reader honours a byte-order mark, which decoding to a string would keep.</summary>
+    public XDocument ReadXml(string entry)
+    {
+        using var stream = new MemoryStream(Read(entry));
+        return XDocument.Load(stream);
+    }
+
     public void Dispose() => _zip.Dispose();
 }
