@@ -1,21 +1,24 @@
-using System.Collections.Concurrent;
+using ActionGuard.Server.Approvals;
+using ActionGuard.Server.Store;
 using Microsoft.Extensions.Options;
 
 namespace ActionGuard.Server.Notifications;
 
 /// <summary>
 /// Posts a request to Slack, threads its reminder under it and updates the message in place with the outcome. The
-/// message's channel and <c>ts</c> are kept in memory: after a restart the outcome is posted as a new message.
+/// message's channel and <c>ts</c> are kept in the store, so an outcome after a restart still updates the message.
 /// </summary>
 internal sealed class SlackChannel : INotificationChannel
 {
-    private readonly ConcurrentDictionary<string, (string Channel, string Ts)> _messages = new(StringComparer.Ordinal);
+    private const char Separator = '|';
     private readonly SlackApi _api;
+    private readonly IApprovalStore _store;
     private readonly SlackOptions _options;
 
-    public SlackChannel(SlackApi api, IOptions<ActionGuardServerOptions> options)
+    public SlackChannel(SlackApi api, IApprovalStore store, IOptions<ActionGuardServerOptions> options)
     {
         _api = api;
+        _store = store;
         _options = options.Value.Notifications.Slack;
     }
 
@@ -24,32 +27,38 @@ internal sealed class SlackChannel : INotificationChannel
     public async Task SendAsync(NotificationEvent notification, CancellationToken cancellationToken)
     {
         var id = notification.Approval.Id;
-        var known = _messages.TryGetValue(id, out var message);
-        var channel = known ? message.Channel : ChannelFor(notification);
+        var known = Parse(await _store.GetMessageReferenceAsync(id, Name, cancellationToken).ConfigureAwait(false));
+        var channel = known?.Channel ?? ChannelFor(notification);
         if (notification.Type == NotificationEventTypes.Reminder)
         {
-            await _api.CallAsync("chat.postMessage", SlackMessages.Reminder(notification, channel, known ? message.Ts : null), cancellationToken).ConfigureAwait(false);
+            await _api.CallAsync("chat.postMessage", SlackMessages.Reminder(notification, channel, known?.Ts), cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        if (known)
+        if (known is { } message)
         {
             await _api.CallAsync("chat.update", SlackMessages.Message(notification, message.Channel, message.Ts), cancellationToken).ConfigureAwait(false);
-            if (Notifications.NotificationEventTypes.ForStatus(notification.Approval.Status) is not null && Approvals.ApprovalRecord.IsFinal(notification.Approval.Status))
+            if (ApprovalRecord.IsFinal(notification.Approval.Status))
             {
-                _messages.TryRemove(id, out _);
+                await _store.SetMessageReferenceAsync(id, Name, null, cancellationToken).ConfigureAwait(false);
             }
 
             return;
         }
 
         var reply = await _api.CallAsync("chat.postMessage", SlackMessages.Message(notification, channel, null), cancellationToken).ConfigureAwait(false);
-        if (!Approvals.ApprovalRecord.IsFinal(notification.Approval.Status)
+        if (!ApprovalRecord.IsFinal(notification.Approval.Status)
             && reply.TryGetProperty("ts", out var ts) && ts.GetString() is { } value
             && reply.TryGetProperty("channel", out var posted) && posted.GetString() is { } postedChannel)
         {
-            _messages[id] = (postedChannel, value);
+            await _store.SetMessageReferenceAsync(id, Name, postedChannel + Separator + value, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private static (string Channel, string Ts)? Parse(string? reference)
+    {
+        var split = reference?.IndexOf(Separator, StringComparison.Ordinal) ?? -1;
+        return split > 0 ? (reference![..split], reference[(split + 1)..]) : null;
     }
 
     private string ChannelFor(NotificationEvent notification) =>

@@ -64,6 +64,15 @@ internal interface IApprovalStore
     /// <summary>Finds the identities recorded with <paramref name="email"/>, compared as <see cref="KnownIdentity.EmailKey"/>.</summary>
     Task<IReadOnlyList<KnownIdentity>> FindIdentitiesByEmailAsync(string email, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Gets what a notification channel remembers of the message it posted for an approval (e.g. Slack's channel and
+    /// <c>ts</c>), so an outcome updates that message even after a restart; <see langword="null"/> when there is none.
+    /// </summary>
+    Task<string?> GetMessageReferenceAsync(string approvalId, string channel, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores, or with <see langword="null"/> removes, a channel's reference to the message of an approval.</summary>
+    Task SetMessageReferenceAsync(string approvalId, string channel, string? reference, CancellationToken cancellationToken = default);
+
     Task<IReadOnlyList<StoredSigningKey>> GetSigningKeysAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Adds a signing key and marks every other unretired key retired at its creation time.</summary>

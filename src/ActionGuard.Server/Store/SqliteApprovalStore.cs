@@ -380,6 +380,38 @@ internal sealed class SqliteApprovalStore : IApprovalStore, IDisposable
             },
             cancellationToken);
 
+    public Task<string?> GetMessageReferenceAsync(string approvalId, string channel, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var connection = OpenReader();
+        using var command = Command(connection, "SELECT ref FROM message_refs WHERE approval_id = $id AND channel = $channel;");
+        command.Parameters.AddWithValue("$id", approvalId);
+        command.Parameters.AddWithValue("$channel", channel);
+        return Task.FromResult(command.ExecuteScalar() as string);
+    }
+
+    public Task SetMessageReferenceAsync(string approvalId, string channel, string? reference, CancellationToken cancellationToken = default) =>
+        WriteAsync(
+            (connection, transaction) =>
+            {
+                using var command = Command(
+                    connection,
+                    reference is null
+                        ? "DELETE FROM message_refs WHERE approval_id = $id AND channel = $channel;"
+                        : "INSERT INTO message_refs (approval_id, channel, ref) VALUES ($id, $channel, $ref) ON CONFLICT (approval_id, channel) DO UPDATE SET ref = excluded.ref;",
+                    transaction);
+                command.Parameters.AddWithValue("$id", approvalId);
+                command.Parameters.AddWithValue("$channel", channel);
+                if (reference is not null)
+                {
+                    command.Parameters.AddWithValue("$ref", reference);
+                }
+
+                command.ExecuteNonQuery();
+                return (true, (IReadOnlyList<AuditEntry>)[]);
+            },
+            cancellationToken);
+
     public Task<IReadOnlyList<KnownIdentity>> FindIdentitiesByEmailAsync(string email, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();

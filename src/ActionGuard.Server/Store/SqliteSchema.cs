@@ -4,7 +4,8 @@ namespace ActionGuard.Server.Store;
 /// The SQLite schema as forward migrations: entry <c>i</c> takes the database from version <c>i</c> to <c>i + 1</c>.
 /// Append new entries; never edit a released one. Version 2 adds the notification outbox (one row per event and channel,
 /// <c>pending</c> until <c>delivered</c> or <c>dead</c>) and the identities approvers authenticated with a verified e-mail;
-/// version 3 indexes the audit log by approval so one request's trail is read without scanning the log.
+/// version 3 indexes the audit log by approval so one request's trail is read without scanning the log, and keeps the
+/// channels' references to posted messages so an outcome updates the message after a restart.
 /// </summary>
 internal static class SqliteSchema
 {
@@ -70,6 +71,12 @@ internal static class SqliteSchema
         """,
         """
         CREATE INDEX ix_audit_approval ON audit (approval_id, seq) WHERE approval_id IS NOT NULL;
+        CREATE TABLE message_refs (
+            approval_id TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            ref TEXT NOT NULL,
+            PRIMARY KEY (approval_id, channel)
+        );
         """,
     ];
 }

@@ -46,6 +46,50 @@ public sealed class SlackIntegrationTests(IdpFixture fixture) : IClassFixture<Id
     }
 
     [Fact]
+    public async Task The_outcome_updates_the_message_posted_before_a_restart()
+    {
+        var folder = ServerHost.NewDataDirectory();
+        await using var slack = await StartSlackAsync();
+        try
+        {
+            string id;
+            await using (var first = await ServerHost.StartKestrelAsync(Idp, s => Configure(s, slack), dataDirectory: folder))
+            {
+                var posted = new TaskCompletionSource<NotificationSettled>(TaskCreationOptions.RunContinuationsAsynchronously);
+                first.Services.GetRequiredService<Notifier>().Settled += s => posted.TrySetResult(s);
+                using var agent = first.CreateClient(ServerHost.AgentKey);
+                id = await Api.CreatePendingAsync(agent);
+                Assert.True((await posted.Task.WaitAsync(TimeSpan.FromSeconds(15))).Delivered);
+            }
+
+            await using var second = await ServerHost.StartKestrelAsync(Idp, s => Configure(s, slack), dataDirectory: folder);
+            var outcome = new TaskCompletionSource<NotificationSettled>(TaskCreationOptions.RunContinuationsAsynchronously);
+            second.Services.GetRequiredService<Notifier>().Settled += s => outcome.TrySetResult(s);
+            using var alice = second.CreateClient(Idp.IssueToken("alice"));
+            await Api.DecideAsync(alice, id, "deny", "not after the restart");
+
+            var update = await slack.WaitForAsync(r => r.Path == "/api/chat.update");
+            using var updated = JsonDocument.Parse(update.Body);
+            Assert.Equal(("C-POSTED", "1700000000.000100"), (updated.RootElement.GetProperty("channel").GetString(), updated.RootElement.GetProperty("ts").GetString()));
+            Assert.Contains("not after the restart", update.Body, StringComparison.Ordinal);
+            Assert.Single(slack.All(), r => r.Path == "/api/chat.postMessage");
+            Assert.True((await outcome.Task.WaitAsync(TimeSpan.FromSeconds(15))).Delivered);
+            Assert.Null(await second.Store.GetMessageReferenceAsync(id, "slack"));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_slack_error_reply_is_retried_and_dead_lettered()
     {
         await using var slack = await StartSlackAsync();
