@@ -178,7 +178,7 @@ public static class PreprocessingStory
                 var source = SHA256.HashData(await File.ReadAllBytesAsync(CustomerFile.PathOnDisk, cancellationToken));
                 var same = written.AsSpan().SequenceEqual(source);
                 console.Line($"export ran: {Path.GetRelativePath(workDirectory, receipt.Path)} ({receipt.Bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes)");
-                console.Check(options.Interactive || same, "the raw file is in the bucket folder, byte for byte");
+                console.Check(same, "the raw file is in the bucket folder, byte for byte");
             }
             catch (ActionGuardException ex)
             {
@@ -204,7 +204,8 @@ public static class PreprocessingStory
                 console.Line($"grant failed closed: {ex.GetType().Name}");
                 console.Line($"  denied by {ex.DeniedBy?.Name ?? ex.DeniedBy?.Subject}: \"{ex.Reason}\"");
                 console.Check(
-                    options.Interactive || (ex.DeniedBy?.Subject == Reviewer && ex.Reason == DenyReason && !File.Exists(buckets.AclOf(Bucket))),
+                    ex.DeniedBy is not null && !File.Exists(buckets.AclOf(Bucket)) &&
+                    (options.Interactive || (ex.DeniedBy.Subject == Reviewer && ex.Reason == DenyReason)),
                     "the grant never ran, and the agent knows who refused and why");
             }
             catch (ActionGuardException ex)
@@ -228,9 +229,11 @@ public static class PreprocessingStory
             }
 
             console.Raw(string.Empty);
-            console.Raw(console.Failures.Count == 0
-                ? "Done: the export ran only after a person approved it; the grant failed closed; the audit chain verifies."
-                : "FAILED: " + string.Join("; ", console.Failures));
+            console.Raw(console.Failures.Count > 0
+                ? "FAILED: " + string.Join("; ", console.Failures)
+                : options.Interactive
+                    ? "Done: each action ran only as a person decided; the audit chain verifies."
+                    : "Done: the export ran only after a person approved it; the grant failed closed; the audit chain verifies.");
             return new StoryResult
             {
                 Failures = [.. console.Failures],
@@ -259,8 +262,8 @@ public static class PreprocessingStory
 
     private static async Task<(string ExportId, string GrantId)> ReviewAsync(StoryConsole console, PersonClient reviewer, string agentId, CancellationToken cancellationToken)
     {
-        var pending = await WaitForPendingAsync(reviewer, agentId, 2, cancellationToken);
-        foreach (var approval in pending.OrderBy(a => a.GetProperty("action").GetProperty("kind").GetString(), StringComparer.Ordinal))
+        var pending = await WaitForPendingAsync(reviewer, agentId, cancellationToken);
+        foreach (var approval in pending)
         {
             ReviewCard.Print(console, approval);
         }
@@ -282,7 +285,7 @@ public static class PreprocessingStory
         string? exportId = null, grantId = null;
         if (reviewer is not null)
         {
-            var pending = await WaitForPendingAsync(reviewer, agentId, 2, cancellationToken);
+            var pending = await WaitForPendingAsync(reviewer, agentId, cancellationToken);
             foreach (var approval in pending)
             {
                 ReviewCard.Print(console, approval);
@@ -316,23 +319,25 @@ public static class PreprocessingStory
         return (exportId, grantId);
     }
 
-    private static async Task<IReadOnlyList<JsonElement>> WaitForPendingAsync(PersonClient reviewer, string agentId, int count, CancellationToken cancellationToken)
+    // The story's two requests: the newest pending export and grant of this agent (a shared backend may hold older ones).
+    private static async Task<IReadOnlyList<JsonElement>> WaitForPendingAsync(PersonClient reviewer, string agentId, CancellationToken cancellationToken)
     {
+        string[] kinds = ["data_export", "permission_change"];
         for (var attempt = 0; attempt < 600; attempt++)
         {
-            var mine = (await reviewer.ListPendingAsync(cancellationToken))
+            var newest = (await reviewer.ListPendingAsync(cancellationToken))
                 .Where(a => ReviewCard.Text(a, "agentId") == agentId)
-                .OrderBy(a => a.GetProperty("createdAt").GetDateTimeOffset())
-                .ToList();
-            if (mine.Count >= count)
+                .GroupBy(a => a.GetProperty("action").GetProperty("kind").GetString())
+                .ToDictionary(g => g.Key ?? string.Empty, g => g.MaxBy(a => a.GetProperty("createdAt").GetDateTimeOffset()), StringComparer.Ordinal);
+            if (kinds.All(newest.ContainsKey))
             {
-                return mine;
+                return [.. kinds.Select(k => newest[k])];
             }
 
             await Task.Delay(100, cancellationToken);
         }
 
-        throw new TimeoutException($"{count} pending requests of agent '{agentId}' did not appear within a minute.");
+        throw new TimeoutException($"The export and grant requests of agent '{agentId}' did not appear within a minute.");
     }
 
     private static async Task<(IReadOnlyList<AuditLine> Lines, bool Verified)> ReadAuditAsync(StoryConsole console, Uri endpoint, string? auditorToken, CancellationToken cancellationToken)
