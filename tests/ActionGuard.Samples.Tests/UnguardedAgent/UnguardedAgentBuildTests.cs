@@ -68,7 +68,7 @@ public sealed class UnguardedAgentBuildTests
         // The referenced SDK projects were built with this test assembly; building them again here would race with
         // other test projects reading their outputs. No build server or node outlives the child (it would hold the
         // output pipes open).
-        foreach (var argument in (string[])["build", Project, "-c", Configuration, "-p:BuildProjectReferences=false", "-nodeReuse:false", "-p:UseSharedCompilation=false", .. extra])
+        foreach (var argument in (string[])["build", Project, "-c", Configuration, "-p:BuildProjectReferences=false", "-p:RestoreRecursive=false", "-nodeReuse:false", "-p:UseSharedCompilation=false", .. extra])
         {
             start.ArgumentList.Add(argument);
         }
