@@ -21,6 +21,9 @@ internal sealed record ApprovalRecord
 
     public IReadOnlyDictionary<string, long> DataClasses { get; init; } = new Dictionary<string, long>();
 
+    /// <summary>A few masked values per data class, as the agent's SDK masked them; empty when none were sent.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> DataSamples { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
     public string? Justification { get; init; }
 
     public required string ActionHash { get; init; }
@@ -55,6 +58,7 @@ internal sealed record ApprovalRecord
         Initiator = Initiator,
         Arguments = Arguments,
         DataClasses = DataClasses,
+        DataSamples = DataSamples.Count == 0 ? null : DataSamples,
         Justification = Justification,
         ActionHash = ActionHash,
         Policy = Policy,

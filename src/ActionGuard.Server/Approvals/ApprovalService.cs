@@ -94,6 +94,7 @@ internal sealed class ApprovalService
             Initiator = initiator,
             Arguments = command.Arguments,
             DataClasses = command.DataClasses,
+            DataSamples = command.DataSamples,
             Justification = command.Justification,
             ActionHash = command.ActionHash,
             Policy = decision.Policy,

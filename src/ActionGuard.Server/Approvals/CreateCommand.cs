@@ -10,6 +10,7 @@ internal sealed record CreateCommand(
     string? InitiatorToken,
     IReadOnlyDictionary<string, JsonElement> Arguments,
     IReadOnlyDictionary<string, long> DataClasses,
+    IReadOnlyDictionary<string, IReadOnlyList<string>> DataSamples,
     string? Justification,
     string ActionHash,
     string RequestHash);

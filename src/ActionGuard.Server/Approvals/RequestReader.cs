@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -13,6 +14,8 @@ namespace ActionGuard.Server.Approvals;
 internal sealed partial class RequestReader
 {
     private const int MaxTokenLength = 16 * 1024;
+    private const int MaxSamplesPerClass = 5;
+    private const int MaxSampleLength = 128;
 
     private readonly ServerLimitsOptions _limits;
 
@@ -163,6 +166,7 @@ internal sealed partial class RequestReader
             }
         }
 
+        var dataSamples = ReadDataSamples(root, errors);
         var justification = OptionalString(root, "justification", "justification", errors, _limits.MaxStringLength);
         var actionHash = RequiredString(root, "actionHash", "actionHash", errors);
         if (actionHash is not null && !HashPattern().IsMatch(actionHash))
@@ -176,7 +180,62 @@ internal sealed partial class RequestReader
         }
 
         var requestHash = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(CanonicalJson.Serialize(root)));
-        return new CreateCommand(action, initiator, initiatorToken, arguments, dataClasses, justification, actionHash, requestHash);
+        return new CreateCommand(action, initiator, initiatorToken, arguments, dataClasses, dataSamples, justification, actionHash, requestHash);
+    }
+
+    // Masked examples for the reviewer ("j***@example.com"): a handful per class, short, plain strings.
+    private Dictionary<string, IReadOnlyList<string>> ReadDataSamples(JsonElement root, Errors errors)
+    {
+        var samples = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        if (!root.TryGetProperty("dataSamples", out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return samples;
+        }
+
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add("dataSamples", "The data samples must be an object of string arrays.");
+            return samples;
+        }
+
+        foreach (var item in element.EnumerateObject())
+        {
+            var field = "dataSamples." + item.Name;
+            if (samples.Count == _limits.MaxArguments * 4)
+            {
+                errors.Add("dataSamples", "Too many data classes.");
+                break;
+            }
+
+            if (item.Name.Length > _limits.MaxFieldLength || item.Value.ValueKind != JsonValueKind.Array)
+            {
+                errors.Add(field, "A data class needs a name and an array of masked sample strings.");
+                continue;
+            }
+
+            // Samples only illustrate the counts: extra or long ones are cut, not refused, so a generous SDK setting
+            // never turns into a failed (and so denied) action.
+            var values = new List<string>(Math.Min(item.Value.GetArrayLength(), MaxSamplesPerClass));
+            var index = 0;
+            foreach (var value in item.Value.EnumerateArray())
+            {
+                if (value.ValueKind != JsonValueKind.String)
+                {
+                    errors.Add(string.Create(CultureInfo.InvariantCulture, $"{field}[{index}]"), "A sample must be a string.");
+                }
+                else if (values.Count < MaxSamplesPerClass)
+                {
+                    var text = value.GetString()!;
+                    values.Add(text.Length <= MaxSampleLength ? text : string.Concat(text.AsSpan(0, MaxSampleLength - 1), "…"));
+                }
+
+                index++;
+            }
+
+            samples[item.Name] = values;
+        }
+
+        return samples;
     }
 
     public (ApprovalVerdict Verdict, string? Reason)? ReadDecision(JsonElement root, Errors errors)

@@ -55,6 +55,22 @@ internal static class NotificationPayload
         }
 
         w.WriteEndObject();
+        if (a.DataSamples.Count > 0)
+        {
+            w.WriteStartObject("dataSamples");
+            foreach (var (name, samples) in a.DataSamples.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                w.WriteStartArray(name);
+                foreach (var sample in samples)
+                {
+                    w.WriteStringValue(sample);
+                }
+
+                w.WriteEndArray();
+            }
+
+            w.WriteEndObject();
+        }
 
         // Arguments as the agent sent them: the SDK has already redacted [Sensitive] values and masked classified data.
         w.WriteStartObject("arguments");

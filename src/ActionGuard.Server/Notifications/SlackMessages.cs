@@ -49,7 +49,7 @@ internal static class SlackMessages
                 Field(w, a.Status == ApprovalStatus.Approved ? "Claim by" : "Expires", Time(a.ExpiresAt));
                 w.WriteEndArray();
             });
-            Block(w, "section", () => Markdown(w, "text", "*Data classes*\n" + DataClasses(a.DataClasses)));
+            Block(w, "section", () => Markdown(w, "text", "*Data classes*\n" + Escape(DataClassSummary.Format(a))));
             Block(w, "section", () => Markdown(w, "text", "*Arguments* (as sent; sensitive values masked by the agent)\n" + Preview(a.Arguments)));
             if (a.Justification is { } justification)
             {
@@ -202,11 +202,6 @@ internal static class SlackMessages
 
         return Escape(text);
     }
-
-    private static string DataClasses(IReadOnlyDictionary<string, long> classes) =>
-        classes.Count == 0
-            ? "none detected"
-            : Escape(string.Join(", ", classes.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} × {c.Value.ToString(CultureInfo.InvariantCulture)}")));
 
     private static string Preview(IReadOnlyDictionary<string, JsonElement> arguments)
     {

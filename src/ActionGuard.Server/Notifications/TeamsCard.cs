@@ -43,9 +43,7 @@ internal static class TeamsCard
             Fact(w, "Resource", a.Action.Resource ?? "—");
             Fact(w, "Destination", a.Action.Destination ?? "—");
             Fact(w, "Environment", a.Action.Environment ?? "—");
-            Fact(w, "Data classes", a.DataClasses.Count == 0
-                ? "none detected"
-                : string.Join(", ", a.DataClasses.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} × {c.Value.ToString(CultureInfo.InvariantCulture)}")));
+            Fact(w, "Data classes", DataClassSummary.Format(a));
             Fact(w, "Policy", $"{a.Policy.Rule ?? "default"} · {a.Policy.MinApprovals.ToString(CultureInfo.InvariantCulture)} approval(s)"
                 + (a.Policy.ApproverGroups.Count > 0 ? " · " + string.Join(", ", a.Policy.ApproverGroups) : string.Empty));
             Fact(w, a.Status == ApprovalStatus.Approved ? "Claim by" : "Expires", NotificationPayload.FormatTime(a.ExpiresAt));

@@ -103,10 +103,11 @@ internal static class DetailPage
             return;
         }
 
-        html.Raw("<table>\n<caption>Data classes and counts</caption>\n<thead><tr><th scope=\"col\">Data class</th><th scope=\"col\" class=\"number\">Count</th></tr></thead>\n<tbody>\n");
+        html.Raw("<table>\n<caption>Data classes and counts, with masked samples</caption>\n<thead><tr><th scope=\"col\">Data class</th><th scope=\"col\" class=\"number\">Count</th><th scope=\"col\">Masked samples</th></tr></thead>\n<tbody>\n");
         foreach (var (name, count) in record.DataClasses)
         {
-            html.Raw("<tr><th scope=\"row\">").Text(name).Raw("</th><td class=\"number\">").Text(ReviewFormat.Count(count)).Raw("</td></tr>\n");
+            var samples = record.DataSamples.TryGetValue(name, out var values) ? string.Join(", ", values) : string.Empty;
+            html.Raw("<tr><th scope=\"row\">").Text(name).Raw("</th><td class=\"number\">").Text(ReviewFormat.Count(count)).Raw("</td><td>").Text(samples).Raw("</td></tr>\n");
         }
 
         html.Raw("</tbody>\n</table>\n</section>\n");

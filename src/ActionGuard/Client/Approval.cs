@@ -26,6 +26,9 @@ public sealed class Approval
     /// <summary>Gets the classes of data the action carries, with counts.</summary>
     public IReadOnlyDictionary<string, long>? DataClasses { get; init; }
 
+    /// <summary>Gets the masked sample values per data class the agent sent, or <see langword="null"/> for none.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>>? DataSamples { get; init; }
+
     /// <summary>Gets the justification shown to approvers.</summary>
     public string? Justification { get; init; }
 

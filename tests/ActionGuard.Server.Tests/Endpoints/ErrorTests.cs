@@ -163,6 +163,36 @@ public sealed class ErrorTests(IdpFixture fixture) : IClassFixture<IdpFixture>, 
     }
 
     [Fact]
+    public async Task Data_samples_that_are_not_strings_are_400_naming_the_sample()
+    {
+        using var agent = _host.CreateClient(ServerHost.AgentKey);
+        var body = Api.Body();
+        body["dataSamples"] = new JsonObject { ["email"] = new JsonArray("j***@example.com", 42) };
+
+        var reply = await Api.CreateAsync(agent, body);
+
+        AssertProblem(reply, HttpStatusCode.BadRequest, "validation");
+        Assert.True(reply.HasError("dataSamples.email[1]"), reply.Text);
+    }
+
+    [Fact]
+    public async Task Extra_or_long_data_samples_are_cut_not_refused()
+    {
+        using var agent = _host.CreateClient(ServerHost.AgentKey);
+        var body = Api.Body();
+        body["dataSamples"] = new JsonObject { ["email"] = new JsonArray([.. Enumerable.Range(0, 8).Select(i => (JsonNode)JsonValue.Create(i == 0 ? new string('x', 300) : $"u{i}***@example.com"))]) };
+
+        var reply = await Api.CreateAsync(agent, body);
+
+        Assert.Equal(HttpStatusCode.Created, reply.Status);
+        var samples = reply.Json["dataSamples"]!["email"]!.AsArray();
+        Assert.Equal(5, samples.Count);
+        Assert.Equal(128, ((string)samples[0]!).Length);
+        Assert.EndsWith("…", (string)samples[0]!, StringComparison.Ordinal);
+        Assert.Equal("u4***@example.com", (string?)samples[4]);
+    }
+
+    [Fact]
     public async Task Body_over_64_KiB_is_413()
     {
         using var agent = _host.CreateClient(ServerHost.AgentKey);

@@ -31,6 +31,7 @@ internal static class Samples
             ["recipient"] = JsonSerializer.SerializeToElement("j***@example.com"),
         },
         DataClasses = new Dictionary<string, long> { ["email"] = 3, ["credit_card"] = 1 },
+        DataSamples = new Dictionary<string, IReadOnlyList<string>> { ["email"] = ["j***@example.com", "m***@example.org"] },
         Justification = "quarterly report",
         ActionHash = "sha256:" + new string('a', 64),
         Policy = new ApprovalPolicy { Rule = "exports", MinApprovals = 1, ApproverGroups = ["finance"] },

@@ -87,7 +87,9 @@ public sealed class ReviewPageTests(ReviewFixture fixture) : IClassFixture<Revie
     {
         await using var host = await fixture.StartServerAsync();
         using var agent = host.CreateClient(ServerHost.AgentKey);
-        var id = await Api.CreatePendingAsync(agent, Api.Body(initiator: Api.Party("dana", Provider.Issuer)));
+        var body = Api.Body(initiator: Api.Party("dana", Provider.Issuer));
+        body["dataSamples"] = new System.Text.Json.Nodes.JsonObject { ["email"] = new System.Text.Json.Nodes.JsonArray("j***@example.com", "<b>m</b>***@example.org") };
+        var id = await Api.CreatePendingAsync(agent, body);
         await Api.CreatePendingAsync(agent, Api.Body(name: "Other.Request"));
         using var client = new ReviewClient(host);
         await client.SignInAsync("alice");
@@ -99,6 +101,7 @@ public sealed class ReviewPageTests(ReviewFixture fixture) : IClassFixture<Revie
             "Exporter.Export", "data_export", ServerHost.AgentId, "dana", "crm://customers", "s3://exports/q3.csv", "prod",
             "quarterly report", "segment", "&quot;emea&quot;", "email", "0 of 1 required", "<label for=\"reason\">Reason</label>",
             "value=\"approve\"", "value=\"deny\"", "Audit trail", ">requested<",
+            "Masked samples", "j***@example.com, &lt;b&gt;m&lt;/b&gt;***@example.org",
         })
         {
             Assert.Contains(expected, html, StringComparison.Ordinal);
