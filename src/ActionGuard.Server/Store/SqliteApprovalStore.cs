@@ -22,6 +22,10 @@ internal sealed class SqliteApprovalStore : IApprovalStore, IDisposable
     private long _auditSeq;
     private string _auditHash = AuditChain.GenesisHash;
 
+    // The fixed-width UTC time of the last record: times are taken before the write lock, so a record could otherwise
+    // carry an earlier time than the one before it in the chain.
+    private string _auditAt = string.Empty;
+
     public SqliteApprovalStore(string dataDirectory)
     {
         Directory.CreateDirectory(dataDirectory);
@@ -69,13 +73,14 @@ internal sealed class SqliteApprovalStore : IApprovalStore, IDisposable
                     transaction.Commit();
                 }
 
-                using (var tail = Command(writer, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1;"))
+                using (var tail = Command(writer, "SELECT seq, hash, at FROM audit ORDER BY seq DESC LIMIT 1;"))
                 using (var reader = tail.ExecuteReader())
                 {
                     if (reader.Read())
                     {
                         _auditSeq = reader.GetInt64(0);
                         _auditHash = reader.GetString(1);
+                        _auditAt = reader.GetString(2);
                     }
                 }
 
@@ -488,12 +493,13 @@ internal sealed class SqliteApprovalStore : IApprovalStore, IDisposable
             var connection = _writer ?? throw new InvalidOperationException("The store is not initialized.");
             using var transaction = connection.BeginTransaction(deferred: false);
             var (result, audit) = work(connection, transaction);
-            var (seq, hash) = Append(connection, transaction, audit);
+            var (seq, hash, at) = Append(connection, transaction, audit);
             transaction.Commit();
 
             // Only a committed chain moves the tail: a rolled-back append leaves the next one linking to the last real row.
             _auditSeq = seq;
             _auditHash = hash;
+            _auditAt = at;
             return result;
         }
         finally
@@ -502,14 +508,21 @@ internal sealed class SqliteApprovalStore : IApprovalStore, IDisposable
         }
     }
 
-    private (long Seq, string Hash) Append(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<AuditEntry> audit)
+    private (long Seq, string Hash, string At) Append(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<AuditEntry> audit)
     {
         var seq = _auditSeq;
         var prev = _auditHash;
+        var last = _auditAt;
         foreach (var entry in audit)
         {
             seq++;
             var at = AuditChain.FormatTime(entry.At);
+            if (string.CompareOrdinal(at, last) < 0)
+            {
+                at = last;
+            }
+
+            last = at;
             var hash = AuditChain.ComputeHash(prev, seq, at, entry.Type, entry.ApprovalId, entry.Actor, entry.Data);
             using var insert = Command(
                 connection,
@@ -527,7 +540,7 @@ internal sealed class SqliteApprovalStore : IApprovalStore, IDisposable
             prev = hash;
         }
 
-        return (seq, prev);
+        return (seq, prev, last);
     }
 
     // Reads skip the per-open PRAGMAs of Open(): synchronous and foreign_keys only govern writes, and

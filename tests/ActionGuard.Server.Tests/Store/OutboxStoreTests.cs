@@ -124,6 +124,24 @@ public sealed class OutboxStoreTests : IDisposable
         Assert.Empty(await _store.ReadAuditForApprovalAsync("apr_unknown"));
     }
 
+    [Fact]
+    public async Task Audit_times_never_go_backwards_along_the_chain_even_when_an_entry_was_stamped_earlier()
+    {
+        await _store.InitializeAsync();
+        var later = new AuditEntry(AuditTypes.Notified, "apr_a", AuditData.System, Samples.Created.AddSeconds(1), AuditData.Build(_ => { }));
+        var earlier = new AuditEntry(AuditTypes.Notified, "apr_b", AuditData.System, Samples.Created, AuditData.Build(_ => { }));
+        var newest = new AuditEntry(AuditTypes.Notified, "apr_c", AuditData.System, Samples.Created.AddSeconds(2), AuditData.Build(_ => { }));
+
+        await _store.AppendAuditAsync([later]);
+        await _store.AppendAuditAsync([earlier, newest]);
+
+        var log = await _store.ReadAuditAsync(0, 10);
+        Assert.Equal(
+            [AuditChain.FormatTime(later.At), AuditChain.FormatTime(later.At), AuditChain.FormatTime(newest.At)],
+            log.Select(r => r.At));
+        Assert.True((await new AuditVerifier(_store).VerifyAsync(CancellationToken.None)).Ok);
+    }
+
     private static AuditEntry Entry(string type, string approvalId) =>
         new(type, approvalId, AuditData.System, Samples.Created, AuditData.Build(_ => { }));
 }
