@@ -85,6 +85,7 @@ public static class ActionGuardServerServiceCollectionExtensions
         services.TryAddSingleton<ApprovalService>();
         services.TryAddSingleton<AuditVerifier>();
         services.AddHostedService<ServerInitializer>();
+        services.AddHostedService<PostgresChangeListener>();
         return services;
     }
 }

@@ -28,6 +28,9 @@ internal sealed class PostgresApprovalStore : IApprovalStore, IAsyncDisposable, 
     // when the instance stops draining (a crash), and then another instance takes them over.
     private static readonly TimeSpan DefaultOutboxLease = TimeSpan.FromMinutes(2);
 
+    /// <summary>The channel each committed change of an approval is announced on, with the approval id as payload.</summary>
+    public const string ChangeChannel = "actionguard_approval_changed";
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeSpan _outboxLease;
     private readonly string _owner = "ag-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
@@ -43,14 +46,15 @@ internal sealed class PostgresApprovalStore : IApprovalStore, IAsyncDisposable, 
         _outboxLease = outboxLease;
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         Description = Describe(builder);
+        ConnectionStringBuilder = builder;
         _dataSource = NpgsqlDataSource.Create(builder);
     }
 
     /// <summary>Gets where the store is, for logs: host, port and database; never the password.</summary>
     public string Description { get; }
 
-    /// <summary>Gets the data source, for the listener that wakes waiters when another instance changes an approval.</summary>
-    internal NpgsqlDataSource DataSource => _dataSource;
+    /// <summary>Gets the connection settings, for the listener that wakes waiters when another instance changes an approval.</summary>
+    internal NpgsqlConnectionStringBuilder ConnectionStringBuilder { get; }
 
     public static string Describe(NpgsqlConnectionStringBuilder builder)
     {
@@ -126,6 +130,7 @@ internal sealed class PostgresApprovalStore : IApprovalStore, IAsyncDisposable, 
                     if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
                     {
                         await InsertOutboxAsync(connection, transaction, outbox, cancellationToken).ConfigureAwait(false);
+                        await NotifyAsync(connection, transaction, record.Id, cancellationToken).ConfigureAwait(false);
                         return (new CreateOutcome(record, Created: true), audit);
                     }
                 }
@@ -183,6 +188,7 @@ internal sealed class PostgresApprovalStore : IApprovalStore, IAsyncDisposable, 
                 }
 
                 await InsertOutboxAsync(connection, transaction, result.Outbox, cancellationToken).ConfigureAwait(false);
+                await NotifyAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false);
                 return (result, result.Audit);
             },
             cancellationToken);
@@ -593,6 +599,15 @@ internal sealed class PostgresApprovalStore : IApprovalStore, IAsyncDisposable, 
             });
             await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    // Delivered to every listening instance when (and only if) the transaction commits.
+    private static async Task NotifyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string approvalId, CancellationToken cancellationToken)
+    {
+        using var notify = Command(connection, transaction, "SELECT pg_notify(@channel, @id);");
+        notify.Parameters.AddWithValue("channel", ChangeChannel);
+        notify.Parameters.AddWithValue("id", approvalId);
+        await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task RenewLeaseAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
