@@ -126,6 +126,32 @@ public sealed class PostgresStoreTests(PostgresServer server)
         Assert.Equal(record.ExpiresAt, await ScalarAsync<DateTimeOffset>(connectionString, "SELECT expires_at FROM approvals;"));
     }
 
+    [Fact]
+    public async Task Instances_starting_together_on_an_empty_database_keep_one_signing_key()
+    {
+        var connectionString = await server.CreateDatabaseAsync();
+        var stores = Enumerable.Range(0, 3).Select(_ => new PostgresApprovalStore(connectionString)).ToList();
+        try
+        {
+            await stores[0].InitializeAsync();
+            await Task.WhenAll(stores.Select((s, i) => s.AddSigningKeyAsync(new StoredSigningKey("ag-" + i, Samples.Created.AddSeconds(i), null, "KEY" + i))));
+
+            var keys = await stores[2].GetSigningKeysAsync();
+            Assert.Null(Assert.Single(keys).RetiredAt);
+
+            // A rotation later than that is a rotation: the new key replaces the old one.
+            await stores[1].AddSigningKeyAsync(new StoredSigningKey("ag-next", Samples.Created.AddDays(30), null, "NEXT"));
+            Assert.Equal([keys[0].KeyId, "ag-next"], (await stores[0].GetSigningKeysAsync()).Select(k => k.KeyId));
+        }
+        finally
+        {
+            foreach (var store in stores)
+            {
+                await store.DisposeAsync();
+            }
+        }
+    }
+
     private static OutboxMessage Message(string eventId, string channel, ApprovalRecord record) =>
         new(eventId, "approval.requested", Samples.Created, channel, record, null);
 

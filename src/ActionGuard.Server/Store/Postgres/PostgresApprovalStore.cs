@@ -20,12 +20,16 @@ internal sealed class PostgresApprovalStore : IApprovalStore, IAsyncDisposable, 
     // Advisory lock keys ("AGSCHEMA", "AGOUTBOX"); transaction-scoped, so a crashed instance never keeps one.
     private const long SchemaLockKey = 0x4147_5343_4845_4D41;
     private const long OutboxLockKey = 0x4147_4F55_5442_4F58;
+    private const long SigningKeyLockKey = 0x4147_5349_474B_4559;
 
     private const string AuditColumns = "seq, at, type, approval_id, actor, data, prev_hash, hash";
     private const string OutboxColumns = "seq, event_id, type, at, channel, approval, review_url, attempts, due_at";
 
     // How long listed outbox messages stay with this instance; renewed while it settles messages, so it only lapses
     // when the instance stops draining (a crash), and then another instance takes them over.
+    /// <summary>Gets how close together two new signing keys count as one rotation by instances starting together.</summary>
+    internal static readonly TimeSpan RotationWindow = TimeSpan.FromMinutes(1);
+
     private static readonly TimeSpan DefaultOutboxLease = TimeSpan.FromMinutes(2);
 
     /// <summary>The channel each committed change of an approval is announced on, with the approval id as payload.</summary>
@@ -469,12 +473,32 @@ internal sealed class PostgresApprovalStore : IApprovalStore, IAsyncDisposable, 
         return keys;
     }
 
+    /// <summary>
+    /// Adds a signing key and retires the others, unless another instance added one within <see cref="RotationWindow"/>
+    /// of it: instances that start together on a database without a key would otherwise each add one, and each sign with
+    /// a key the others do not publish. The caller loads the keys afterwards and so uses the one that was kept.
+    /// </summary>
     public Task AddSigningKeyAsync(StoredSigningKey key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
         return WriteAsync(
             async (connection, transaction) =>
             {
+                using (var lockCommand = Command(connection, transaction, "SELECT pg_advisory_xact_lock(@key);"))
+                {
+                    lockCommand.Parameters.AddWithValue("key", SigningKeyLockKey);
+                    await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                using (var recent = Command(connection, transaction, "SELECT COUNT(*) FROM signing_keys WHERE retired_at IS NULL AND created_at > @since;"))
+                {
+                    recent.Parameters.AddWithValue("since", (key.CreatedAt - RotationWindow).ToUniversalTime());
+                    if ((long)(await recent.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! > 0)
+                    {
+                        return (true, (IReadOnlyList<AuditEntry>)[]);
+                    }
+                }
+
                 using (var retire = Command(connection, transaction, "UPDATE signing_keys SET retired_at = @at WHERE retired_at IS NULL;"))
                 {
                     retire.Parameters.AddWithValue("at", key.CreatedAt.ToUniversalTime());
