@@ -10,7 +10,10 @@ public sealed class ActionGuardServerOptions
     /// <summary>The configuration section the options are bound from.</summary>
     public const string SectionName = "ActionGuard";
 
-    /// <summary>Gets or sets the folder of the SQLite database; created on first start. Default <c>data</c> under the content root.</summary>
+    /// <summary>
+    /// Gets or sets the folder of the SQLite database (see <see cref="Store"/>); created on first start. Default <c>data</c>
+    /// under the content root.
+    /// </summary>
     public string DataDirectory { get; set; } = "data";
 
     /// <summary>
@@ -54,6 +57,9 @@ public sealed class ActionGuardServerOptions
 
     /// <summary>Gets the approver web page (<c>/review</c>): OIDC sign-in with the authorization code flow and PKCE.</summary>
     public Web.ReviewOptions Review { get; } = new();
+
+    /// <summary>Gets the store: the embedded SQLite database (default) or PostgreSQL for several instances.</summary>
+    public Store.StoreOptions Store { get; } = new();
 
     /// <summary>Gets the request limits.</summary>
     public ServerLimitsOptions Limits { get; } = new();

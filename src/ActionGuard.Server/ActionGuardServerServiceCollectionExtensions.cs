@@ -5,6 +5,7 @@ using ActionGuard.Server.Identity;
 using ActionGuard.Server.Notifications;
 using ActionGuard.Server.Policy;
 using ActionGuard.Server.Store;
+using ActionGuard.Server.Store.Postgres;
 using ActionGuard.Server.Tokens;
 using ActionGuard.Server.Waiting;
 using Microsoft.Extensions.Configuration;
@@ -21,7 +22,7 @@ public static class ActionGuardServerServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the backend: options bound from the <c>ActionGuard</c> section of <paramref name="configuration"/> and
-    /// validated at start, the SQLite store, identity, policy, signing keys and the startup work. Map the endpoints with
+    /// validated at start, the store (SQLite, or PostgreSQL with <c>ActionGuard:Store:Provider</c> = <c>postgres</c>), identity, policy, signing keys and the startup work. Map the endpoints with
     /// <see cref="ActionGuardServerApplicationBuilderExtensions.UseActionGuardServer"/>.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -42,6 +43,11 @@ public static class ActionGuardServerServiceCollectionExtensions
         services.TryAddSingleton<IApprovalStore>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ActionGuardServerOptions>>().Value;
+            if (options.Store.IsPostgres)
+            {
+                return new PostgresApprovalStore(options.Store.ConnectionString!);
+            }
+
             var root = sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
             return new SqliteApprovalStore(Path.Combine(root, options.DataDirectory));
         });
@@ -79,6 +85,7 @@ public static class ActionGuardServerServiceCollectionExtensions
         services.TryAddSingleton<ApprovalService>();
         services.TryAddSingleton<AuditVerifier>();
         services.AddHostedService<ServerInitializer>();
+        services.AddHostedService<PostgresChangeListener>();
         return services;
     }
 }

@@ -15,8 +15,8 @@ internal static partial class ServerLog
     [LoggerMessage(3, LogLevel.Warning, "Expiring approval {ApprovalId} failed; the next read expires it")]
     public static partial void ExpiryFailed(ILogger logger, Exception exception, string approvalId);
 
-    [LoggerMessage(4, LogLevel.Information, "Store ready at {Path}; {Pending} approvals can still expire")]
-    public static partial void StoreReady(ILogger logger, string path, int pending);
+    [LoggerMessage(4, LogLevel.Information, "Store ready: {Store}; {Pending} approvals can still expire")]
+    public static partial void StoreReady(ILogger logger, string store, int pending);
 
     [LoggerMessage(5, LogLevel.Warning, "Refused {Method} {Path}: {Status} {Type}")]
     public static partial void Refused(ILogger logger, string method, string path, int status, string type);

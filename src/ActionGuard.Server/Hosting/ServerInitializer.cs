@@ -1,5 +1,6 @@
 using ActionGuard.Server.Approvals;
 using ActionGuard.Server.Store;
+using ActionGuard.Server.Store.Postgres;
 using ActionGuard.Server.Tokens;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -31,10 +32,18 @@ internal sealed class ServerInitializer : IHostedLifecycleService
         await _keys.InitializeAsync(cancellationToken).ConfigureAwait(false);
         await _service.ResumeAsync(cancellationToken).ConfigureAwait(false);
         var pending = (await _store.ListExpirableAsync(cancellationToken).ConfigureAwait(false)).Count;
-        ServerLog.StoreReady(_logger, (_store as SqliteApprovalStore)?.DatabasePath ?? "store", pending);
+        ServerLog.StoreReady(_logger, Describe(_store), pending);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    // Where the store is, without secrets: a file path, or host, port and database (never the connection string).
+    internal static string Describe(IApprovalStore store) => store switch
+    {
+        SqliteApprovalStore sqlite => "SQLite " + sqlite.DatabasePath,
+        PostgresApprovalStore postgres => postgres.Description,
+        _ => store.GetType().Name,
+    };
 
     public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

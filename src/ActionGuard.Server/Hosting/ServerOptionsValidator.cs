@@ -1,7 +1,9 @@
 using System.Text.RegularExpressions;
 using ActionGuard.Server.Policy;
+using ActionGuard.Server.Store;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace ActionGuard.Server.Hosting;
 
@@ -27,6 +29,7 @@ internal sealed partial class ServerOptionsValidator : IValidateOptions<ActionGu
             errors.Add(Prefix + "DataDirectory is required: the folder of the SQLite database.");
         }
 
+        CheckStore(errors, options.Store);
         CheckUri(errors, "Issuer", options.Issuer);
         CheckUri(errors, "ReviewUrlBase", options.ReviewUrlBase);
         CheckPositive(errors, "DefaultTtl", options.DefaultTtl);
@@ -99,6 +102,43 @@ internal sealed partial class ServerOptionsValidator : IValidateOptions<ActionGu
         Notifications.NotificationOptionsValidator.Validate(options.Notifications, errors);
         PolicyEngine.Create(options, _environment.ContentRootPath, errors).Dispose();
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    // Messages name keys, never the connection string: it may hold a password.
+    private static void CheckStore(List<string> errors, StoreOptions store)
+    {
+        if (!store.IsPostgres && !string.Equals(store.Provider?.Trim(), StoreOptions.Sqlite, StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add(Prefix + "Store:Provider must be 'sqlite' (the default) or 'postgres'.");
+            return;
+        }
+
+        if (!store.IsPostgres)
+        {
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(store.ConnectionString))
+        {
+            errors.Add(Prefix + "Store:ConnectionString is required when " + Prefix + "Store:Provider is 'postgres' (for example Host=db.example.com;Database=actionguard;Username=actionguard;Password=...).");
+            return;
+        }
+
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(store.ConnectionString);
+        }
+        catch (ArgumentException)
+        {
+            errors.Add(Prefix + "Store:ConnectionString is not a valid PostgreSQL connection string (Key=Value pairs separated by ';').");
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(builder.Host))
+        {
+            errors.Add(Prefix + "Store:ConnectionString must name the server: Host=....");
+        }
     }
 
     private static void CheckIssuer(List<string> errors, string key, OidcIssuerOptions issuer)

@@ -6,9 +6,8 @@ namespace ActionGuard.Server.Store;
 
 /// <summary>
 /// Durable state of the backend. Every write runs in one transaction with the audit records it appends, so a crash never
-/// leaves a change without its record or a record without its change. Implementations: SQLite (default); a PostgreSQL
-/// store can implement the same contract (row locks for <see cref="UpdateAsync"/>, a lock on the audit tail, and
-/// <c>FOR UPDATE SKIP LOCKED</c> on the outbox when several instances drain it).
+/// leaves a change without its record or a record without its change. Implementations: SQLite (default, one instance)
+/// and PostgreSQL (several instances: row locks for <see cref="UpdateAsync"/>, a locked audit tail, a leased outbox).
 /// </summary>
 internal interface IApprovalStore
 {

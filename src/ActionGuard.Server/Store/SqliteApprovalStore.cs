@@ -623,31 +623,11 @@ internal sealed class SqliteApprovalStore : IApprovalStore, IDisposable
         }
     }
 
-    private static string SerializeGroups(IReadOnlyList<string> groups)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
-        {
-            writer.WriteStartArray();
-            foreach (var group in groups)
-            {
-                writer.WriteStringValue(group);
-            }
+    private static string SerializeGroups(IReadOnlyList<string> groups) => StoreJson.SerializeGroups(groups);
 
-            writer.WriteEndArray();
-        }
+    private static string[] DeserializeGroups(string json) => StoreJson.DeserializeGroups(json);
 
-        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
-    }
+    private static string Serialize(ApprovalRecord record) => StoreJson.Serialize(record);
 
-    private static string[] DeserializeGroups(string json)
-    {
-        using var document = JsonDocument.Parse(json);
-        return document.RootElement.EnumerateArray().Select(g => g.GetString() ?? string.Empty).ToArray();
-    }
-
-    private static string Serialize(ApprovalRecord record) => JsonSerializer.Serialize(record, ServerJsonContext.Default.ApprovalRecord);
-
-    private static ApprovalRecord Deserialize(string data) =>
-        JsonSerializer.Deserialize(data, ServerJsonContext.Default.ApprovalRecord) ?? throw new StoreException("A stored approval is JSON null.");
+    private static ApprovalRecord Deserialize(string data) => StoreJson.Deserialize(data);
 }

@@ -23,6 +23,18 @@ internal sealed class ApprovalSignals
         }
     }
 
+    /// <summary>
+    /// Wakes every waiter, so each reads its approval again; for when changes may have been missed (a lost connection
+    /// to the other instances' change feed).
+    /// </summary>
+    public void SignalAll()
+    {
+        foreach (var approvalId in _signals.Keys)
+        {
+            Signal(approvalId);
+        }
+    }
+
     /// <summary>Gets how many approvals have waiters or unconsumed signals; for tests.</summary>
     internal int Count => _signals.Count;
 }

@@ -1,0 +1,36 @@
+using System.Text.Json;
+using ActionGuard.Server.Approvals;
+
+namespace ActionGuard.Server.Store;
+
+/// <summary>The JSON forms every store keeps records in, so a database moved between stores reads the same.</summary>
+internal static class StoreJson
+{
+    public static string Serialize(ApprovalRecord record) => JsonSerializer.Serialize(record, ServerJsonContext.Default.ApprovalRecord);
+
+    public static ApprovalRecord Deserialize(string data) =>
+        JsonSerializer.Deserialize(data, ServerJsonContext.Default.ApprovalRecord) ?? throw new StoreException("A stored approval is JSON null.");
+
+    public static string SerializeGroups(IReadOnlyList<string> groups)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartArray();
+            foreach (var group in groups)
+            {
+                writer.WriteStringValue(group);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    public static string[] DeserializeGroups(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.EnumerateArray().Select(g => g.GetString() ?? string.Empty).ToArray();
+    }
+}
