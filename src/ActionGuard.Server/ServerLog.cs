@@ -23,4 +23,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(6, LogLevel.Error, "Unhandled error in {Method} {Path}")]
     public static partial void Unhandled(ILogger logger, Exception exception, string method, string path);
+
+    [LoggerMessage(7, LogLevel.Warning, "Re-reading the signing keys from the store failed; the keys already loaded stay in use")]
+    public static partial void SigningKeysRefreshFailed(ILogger logger, Exception exception);
 }

@@ -217,6 +217,7 @@ internal sealed class ApprovalService
 
     public async Task<(TransitionResult? Result, string? Token)> ClaimAsync(string id, string agentId, string issuer, CancellationToken cancellationToken)
     {
+        await _tokens.RefreshKeysAsync(cancellationToken).ConfigureAwait(false);
         var jti = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var result = await ApplyAsync(id, r => ApprovalStateMachine.Claim(r, agentId, jti, _timeProvider.GetUtcNow()), cancellationToken).ConfigureAwait(false);
         if (result is null || result.Error is not null)

@@ -16,7 +16,9 @@ internal static class SystemEndpoints
         {
             context.Response.ContentType = "application/json; charset=utf-8";
             context.Response.Headers.CacheControl = "public, max-age=60";
-            await context.Response.WriteAsync(context.RequestServices.GetRequiredService<ServerSigningKeys>().GetJwks(), context.RequestAborted).ConfigureAwait(false);
+            var keys = context.RequestServices.GetRequiredService<ServerSigningKeys>();
+            await keys.RefreshAsync(ServerSigningKeys.PublishRefreshInterval, context.RequestAborted).ConfigureAwait(false);
+            await context.Response.WriteAsync(keys.GetJwks(), context.RequestAborted).ConfigureAwait(false);
         });
 
         endpoints.MapGet("/healthz", static context =>

@@ -24,6 +24,7 @@ internal sealed class ServerInitializer : IHostedLifecycleService
         _keys = keys;
         _service = service;
         _logger = logger;
+        _keys.RefreshFailed += ex => ServerLog.SigningKeysRefreshFailed(_logger, ex);
     }
 
     public async Task StartingAsync(CancellationToken cancellationToken)

@@ -25,6 +25,10 @@ internal sealed class DecisionTokenIssuer
         _lifetime = options.Value.TokenLifetime;
     }
 
+    /// <summary>Picks up a key another instance rotated in (the store may be shared) before tokens are signed.</summary>
+    public ValueTask RefreshKeysAsync(CancellationToken cancellationToken) =>
+        _keys.RefreshAsync(ServerSigningKeys.SigningRefreshInterval, cancellationToken);
+
     public string Issue(ApprovalRecord record, string issuer, DateTimeOffset now)
     {
         var claims = new Dictionary<string, object>(StringComparer.Ordinal)

@@ -11,7 +11,10 @@ namespace ActionGuard.Server.Tokens;
 /// <summary>
 /// The ES256 keys that sign decision tokens. A key is created on first start and stored; a key older than
 /// <see cref="ActionGuardServerOptions.KeyRotationInterval"/> is replaced at start (or by <see cref="RotateAsync"/>),
-/// and a retired key stays published until every token it signed has expired.
+/// and a retired key stays published until every token it signed has expired. Several instances may share one store:
+/// each re-reads the keys at most <see cref="SigningRefreshInterval"/> before signing and
+/// <see cref="PublishRefreshInterval"/> before publishing, so a rotation on one instance reaches the others well within
+/// the minute a retired key stays published beyond its tokens' lifetime.
 /// </summary>
 internal sealed class ServerSigningKeys : IDisposable
 {
@@ -20,6 +23,13 @@ internal sealed class ServerSigningKeys : IDisposable
     private readonly ActionGuardServerOptions _options;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile KeySet _keys = new([], null);
+    private long _loadedAt;
+
+    /// <summary>How stale the keys may be when a token is signed.</summary>
+    public static readonly TimeSpan SigningRefreshInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>How stale the keys may be when the key set is published.</summary>
+    public static readonly TimeSpan PublishRefreshInterval = TimeSpan.FromSeconds(5);
 
     public ServerSigningKeys(IApprovalStore store, IOptions<ActionGuardServerOptions> options, TimeProvider timeProvider)
     {
@@ -41,6 +51,30 @@ internal sealed class ServerSigningKeys : IDisposable
         }
     }
 
+    /// <summary>
+    /// Re-reads the keys from the store when they were loaded longer than <paramref name="maxAge"/> ago. A store fault
+    /// keeps the keys already loaded: they are still valid, and signing must not fail because a refresh did.
+    /// </summary>
+    public async ValueTask RefreshAsync(TimeSpan maxAge, CancellationToken cancellationToken = default)
+    {
+        if (_timeProvider.GetElapsedTime(Volatile.Read(ref _loadedAt)) < maxAge)
+        {
+            return;
+        }
+
+        try
+        {
+            await LoadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            RefreshFailed?.Invoke(ex);
+        }
+    }
+
+    /// <summary>Raised when a refresh could not read the store (the loaded keys stay in use).</summary>
+    public event Action<Exception>? RefreshFailed;
+
     /// <summary>Creates a new signing key; the previous one is retired but stays published while its tokens live.</summary>
     public async Task<string> RotateAsync(CancellationToken cancellationToken = default)
     {
@@ -51,13 +85,13 @@ internal sealed class ServerSigningKeys : IDisposable
             var kid = "ag-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
             var stored = new StoredSigningKey(kid, _timeProvider.GetUtcNow(), null, Convert.ToBase64String(ecdsa.ExportPkcs8PrivateKey()));
             await _store.AddSigningKeyAsync(stored, cancellationToken).ConfigureAwait(false);
+            await LoadLockedAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _gate.Release();
         }
 
-        await LoadAsync(cancellationToken).ConfigureAwait(false);
         return _keys.Current!.KeyId;
     }
 
@@ -113,6 +147,19 @@ internal sealed class ServerSigningKeys : IDisposable
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await LoadLockedAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task LoadLockedAsync(CancellationToken cancellationToken)
+    {
         var stored = await _store.GetSigningKeysAsync(cancellationToken).ConfigureAwait(false);
         var old = _keys;
         var entries = new List<KeyEntry>(stored.Count);
@@ -132,6 +179,7 @@ internal sealed class ServerSigningKeys : IDisposable
 
         var current = entries.LastOrDefault(e => e.Stored.RetiredAt is null) ?? entries.LastOrDefault();
         _keys = new KeySet(entries, current?.Key);
+        Volatile.Write(ref _loadedAt, _timeProvider.GetTimestamp());
     }
 
     private sealed record KeyEntry(StoredSigningKey Stored, ECDsaSecurityKey Key);
