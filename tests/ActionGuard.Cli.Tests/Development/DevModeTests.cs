@@ -1,4 +1,5 @@
 using ActionGuard.Cli.Development;
+using ActionGuard.Server.Development;
 using ActionGuard.Cli.Tests.TestSupport;
 
 namespace ActionGuard.Cli.Tests.Development;
@@ -23,7 +24,7 @@ public sealed class DevModeTests
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--dev refused", result.Error);
         Assert.Contains("not a loopback address", result.Error);
-        Assert.False(File.Exists(Path.Combine(dataDirectory, DevIssuer.FileName)), "no development key may be written");
+        Assert.False(File.Exists(Path.Combine(dataDirectory, DevelopmentIssuer.FileName)), "no development key may be written");
     }
 
     [Fact]
@@ -36,7 +37,7 @@ public sealed class DevModeTests
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--dev refused: Kestrel:Endpoints:Public:Url 'http://0.0.0.0:0' is not a loopback address", result.Error);
-        Assert.False(File.Exists(Path.Combine(dataDirectory, DevIssuer.FileName)), "no development key may be written");
+        Assert.False(File.Exists(Path.Combine(dataDirectory, DevelopmentIssuer.FileName)), "no development key may be written");
         Assert.DoesNotContain("listening", result.Out);
     }
 
@@ -70,7 +71,7 @@ public sealed class DevModeTests
         Assert.DoesNotContain("\"d\"", jwks);
         if (!OperatingSystem.IsWindows())
         {
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(server.DataDirectory, DevIssuer.FileName)));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(server.DataDirectory, DevelopmentIssuer.FileName)));
         }
     }
 
@@ -119,7 +120,7 @@ public sealed class DevModeTests
         var jwt = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token);
         Assert.Equal("alice", jwt.Subject);
         Assert.Equal(server.BaseAddress.AbsoluteUri + "dev/oidc", jwt.Issuer);
-        Assert.Equal([DevIssuer.Audience], jwt.Audiences);
+        Assert.Equal([DevelopmentIssuer.Audience], jwt.Audiences);
         Assert.Equal(["approvers", CliServer.AuditorGroup], jwt.Claims.Where(c => c.Type == "groups").Select(c => c.Value));
         Assert.InRange(jwt.ValidTo - jwt.ValidFrom, TimeSpan.FromMinutes(59), TimeSpan.FromMinutes(61));
     }
