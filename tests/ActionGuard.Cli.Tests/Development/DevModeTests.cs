@@ -76,6 +76,21 @@ public sealed class DevModeTests
     }
 
     [Fact]
+    public async Task Dev_mode_prints_the_review_page_and_serves_the_development_sign_in_there()
+    {
+        await using var server = await CliServer.StartAsync(dev: true);
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = server.BaseAddress };
+        var reviewPage = server.BaseAddress.AbsoluteUri + "review";
+
+        using var signIn = await http.GetAsync("review/signin");
+
+        Assert.Contains($"Review page: {reviewPage}" + Environment.NewLine, server.Output);
+        Assert.Contains($"!!  Review page: {reviewPage} (sign in on its development form", server.Error);
+        Assert.StartsWith(server.BaseAddress.AbsoluteUri + "dev/oidc/authorize?", signIn.Headers.Location?.AbsoluteUri);
+        Assert.Contains("client_id=" + DevelopmentIssuer.Audience, signIn.Headers.Location!.Query);
+    }
+
+    [Fact]
     public async Task Without_dev_the_development_issuer_is_not_trusted_even_when_its_key_is_in_the_data_folder()
     {
         var dataDirectory = CliServer.NewDataDirectory();
@@ -96,6 +111,29 @@ public sealed class DevModeTests
         Assert.Contains("(401 unauthorized)", result.Error);
         Assert.DoesNotContain("DEVELOPMENT MODE", server.Error);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("dev/oidc/jwks")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("dev/oidc/authorize")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("review")).StatusCode);
+        Assert.DoesNotContain("Review page:", server.Output);
+        Directory.Delete(dataDirectory, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_damaged_development_key_file_stops_serve_dev_and_dev_token_with_its_name()
+    {
+        var dataDirectory = CliServer.NewDataDirectory();
+        Directory.CreateDirectory(dataDirectory);
+        var file = Path.Combine(dataDirectory, DevelopmentIssuer.FileName);
+        await File.WriteAllTextAsync(file, "{ \"issuer\": 42 }");
+
+        var serve = await CliRunner.RunAsync("serve", "--dev", "--urls", "http://127.0.0.1:0", "--data-dir", dataDirectory);
+        var token = await CliRunner.RunAsync("dev", "token", "--subject", "alice", "--data-dir", dataDirectory);
+
+        Assert.Equal(1, serve.ExitCode);
+        Assert.Contains($"{file} is not a valid development issuer file", serve.Error);
+        Assert.DoesNotContain("listening", serve.Out);
+        Assert.Equal(1, token.ExitCode);
+        Assert.Contains($"{file} is not a valid development issuer file", token.Error);
+        Assert.Equal(string.Empty, token.Out);
         Directory.Delete(dataDirectory, recursive: true);
     }
 
