@@ -34,6 +34,7 @@ public static class PreprocessingStory
     public const string DenyReason = "No standing bucket access for partners; we send files, they do not pull.";
 
     private const string Reviewer = "alice";
+    private const string ApproverGroup = "data-stewards";
     private const string Initiator = "dana";
     private const int Sections = 6;
 
@@ -75,8 +76,8 @@ public static class PreprocessingStory
                 apiKey = "ag_demo_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
                 server = await EmbeddedServer.StartAsync(workDirectory, options.AgentId, apiKey, PolicyJson, cancellationToken);
                 endpoint = server.BaseAddress;
-                approverToken = server.Issuer.MintToken(Reviewer, "Alice Steward", "data-stewards");
-                auditorToken = server.Issuer.MintToken("carol", "Carol Auditor", "actionguard-auditors");
+                approverToken = server.Issuer.MintToken(Reviewer, [ApproverGroup], "Alice Steward", null, DateTimeOffset.UtcNow, TimeSpan.FromHours(1));
+                auditorToken = server.Issuer.MintToken("carol", ["actionguard-auditors"], "Carol Auditor", null, DateTimeOffset.UtcNow, TimeSpan.FromHours(1));
                 initiator = new ApprovalParty { Issuer = server.Issuer.Issuer, Subject = Initiator, Name = "Dana Analyst" };
                 console.Line($"ActionGuard.Server on {endpoint} — SQLite in {server.DataDirectory}");
                 console.Line("development identities (INSECURE, demo only): alice (data-stewards), carol (auditors), dana (initiator)");
@@ -300,11 +301,24 @@ public static class PreprocessingStory
         }
 
         console.Line();
-        console.Line("Decide in another terminal with the actionguard CLI (from this repository: dotnet run --project src/ActionGuard.Cli --):");
+        if (server is not null)
+        {
+            console.Line($"Decide in your browser: open {server.ReviewPage} (or a request's review page above).");
+            console.Line($"  Sign in on the DEVELOPMENT sign-in form with any user name except {Initiator} (the initiator),");
+            console.Line($"  and tick the group '{ApproverGroup}': both requests need one approver from it.");
+            console.Line();
+            console.Line("Or decide in another terminal with the actionguard CLI (from this repository: dotnet run --project src/ActionGuard.Cli --):");
+        }
+        else
+        {
+            console.Line("Decide on the backend's review page (its link is above when the backend sets ReviewUrlBase), or in another terminal");
+            console.Line("with the actionguard CLI (from this repository: dotnet run --project src/ActionGuard.Cli --):");
+        }
+
         console.Line($"  export ACTIONGUARD_SERVER={endpoint.AbsoluteUri.TrimEnd('/')}");
         if (server is not null)
         {
-            console.Line($"  export ACTIONGUARD_TOKEN=$(actionguard dev token --data-dir \"{server.DataDirectory}\" --subject {Reviewer} --group data-stewards)");
+            console.Line($"  export ACTIONGUARD_TOKEN=$(actionguard dev token --data-dir \"{server.DataDirectory}\" --subject {Reviewer} --group {ApproverGroup})");
             console.Line($"  # or, without the CLI's dev command: export ACTIONGUARD_TOKEN={approverToken}");
         }
         else

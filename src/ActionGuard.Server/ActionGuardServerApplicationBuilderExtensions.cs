@@ -13,7 +13,9 @@ public static class ActionGuardServerApplicationBuilderExtensions
     /// <summary>
     /// Adds a problem+json error boundary, routing and every endpoint of the protocol (<c>/v1/approvals</c>,
     /// <c>/v1/audit</c>, <c>/.well-known/jwks.json</c>, <c>/healthz</c>, <c>/readyz</c>), and the approver web page at
-    /// <c>/review</c> when <c>ActionGuard:Review:ClientId</c> is configured.
+    /// <c>/review</c> when <c>ActionGuard:Review:ClientId</c> is configured, and in development mode
+    /// (<see cref="Development.DevelopmentModeServiceCollectionExtensions.AddActionGuardDevelopmentMode"/>) the
+    /// development OIDC provider under <c>/dev/oidc</c> with the review page signing in there.
     /// </summary>
     /// <param name="app">The application builder.</param>
     /// <returns>The same application builder.</returns>
@@ -50,5 +52,6 @@ public static class ActionGuardServerApplicationBuilderExtensions
         SystemEndpoints.Map(endpoints);
         Notifications.SlackInteractions.Map(endpoints);
         Web.ReviewEndpoints.Map(endpoints);
+        Development.DevelopmentEndpoints.Map(endpoints);
     }
 }

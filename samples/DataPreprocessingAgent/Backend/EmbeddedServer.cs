@@ -3,17 +3,20 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using ActionGuard.Server;
+using ActionGuard.Server.Development;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace DataPreprocessingAgent.Backend;
 
 /// <summary>
 /// ActionGuard.Server hosted in this process on 127.0.0.1, with its SQLite store in <see cref="DataDirectory"/>, one
-/// agent API key, the demo's policy file and the development issuer for people. The agent and the reviewer still talk
-/// to it over HTTP, exactly as they would to a shared backend.
+/// agent API key, the demo's policy file and development mode (as <c>actionguard serve --dev</c>): a development issuer
+/// for people, and the review page at <see cref="ReviewPage"/> signing them in on its development form. The agent and
+/// the reviewer still talk to it over HTTP, exactly as they would to a shared backend.
 /// </summary>
 public sealed class EmbeddedServer : IAsyncDisposable
 {
@@ -36,6 +39,9 @@ public sealed class EmbeddedServer : IAsyncDisposable
     /// <summary>Gets the development issuer whose tokens identify people to this server.</summary>
     public DevelopmentIssuer Issuer { get; }
 
+    /// <summary>Gets the review page, e.g. <c>http://127.0.0.1:41234/review</c>; each request's page is below it.</summary>
+    public Uri ReviewPage => new(BaseAddress, "review");
+
     /// <summary>Starts the server.</summary>
     /// <param name="workDirectory">A folder the caller owns; the server's data and policy go beneath it.</param>
     /// <param name="agentId">The agent's identity.</param>
@@ -52,16 +58,12 @@ public sealed class EmbeddedServer : IAsyncDisposable
         // The issuer name holds the address, so the port is chosen before start (as 'actionguard serve --dev' does).
         var port = FreeLoopbackPort();
         var baseAddress = new Uri($"http://127.0.0.1:{port}/");
-        var issuer = new DevelopmentIssuer(baseAddress, dataDirectory);
         var settings = new Dictionary<string, string?>
         {
             ["ActionGuard:DataDirectory"] = dataDirectory,
             ["ActionGuard:Agents:ApiKeys:0:AgentId"] = agentId,
             ["ActionGuard:Agents:ApiKeys:0:KeyHash"] = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey))),
-            ["ActionGuard:Issuers:0:Issuer"] = issuer.Issuer,
-            ["ActionGuard:Issuers:0:Audience"] = DevelopmentIssuer.Audience,
-            ["ActionGuard:Issuers:0:MetadataAddress"] = issuer.MetadataAddress,
-            ["ActionGuard:Issuers:0:RequireHttpsMetadata"] = "false",
+            ["ActionGuard:ReviewUrlBase"] = new Uri(baseAddress, "review").AbsoluteUri,
             ["ActionGuard:Policy:File"] = policyFile,
             ["ActionGuard:Policy:Watch"] = "false",
         };
@@ -74,8 +76,10 @@ public sealed class EmbeddedServer : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.ClearProviders();
             builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
+
+            // The development issuer and its sign-in form: insecure, loopback only, for demos.
+            builder.Services.AddActionGuardDevelopmentMode(baseAddress);
         });
-        issuer.MapEndpoints(app);
         try
         {
             await app.StartAsync(cancellationToken);
@@ -83,11 +87,10 @@ public sealed class EmbeddedServer : IAsyncDisposable
         catch
         {
             await app.DisposeAsync();
-            issuer.Dispose();
             throw;
         }
 
-        return new EmbeddedServer(app, baseAddress, dataDirectory, issuer);
+        return new EmbeddedServer(app, baseAddress, dataDirectory, app.Services.GetRequiredService<DevelopmentIssuer>());
     }
 
     /// <inheritdoc />
@@ -95,7 +98,6 @@ public sealed class EmbeddedServer : IAsyncDisposable
     {
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
-        Issuer.Dispose();
 
         // SQLite keeps pooled connections (and so the file) open; release them so the folder can be deleted.
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -1,5 +1,6 @@
 using System.CommandLine;
-using ActionGuard.Cli.Development;
+using System.Globalization;
+using ActionGuard.Server.Development;
 using ActionGuard.Cli.Hosting;
 
 namespace ActionGuard.Cli.Commands;
@@ -44,7 +45,7 @@ internal static class DevCommands
         token.SetAction(async (parse, cancellationToken) =>
         {
             var folder = Path.GetFullPath(parse.GetValue(dataDirectory) ?? DataDirectory.Default);
-            using var issuer = DevIssuer.TryLoad(folder) ?? throw new CliException(
+            using var issuer = TryLoad(folder) ?? throw new CliException(
                 ExitCodes.Usage,
                 $"error: no development issuer in {folder}. Development tokens exist only for a server started with 'actionguard serve --dev'" +
                 " (use the same --data-dir).");
@@ -56,12 +57,24 @@ internal static class DevCommands
                 environment.TimeProvider.GetUtcNow(),
                 parse.GetValue(lifetime));
             await environment.Out.WriteLineAsync(jwt.AsMemory(), cancellationToken).ConfigureAwait(false);
-            await environment.Error.WriteLineAsync($"Development token for '{parse.GetValue(subject)}' from {issuer.Issuer}, valid {DevIssuer.FormatLifetime(parse.GetValue(lifetime))}. Only a server started with --dev accepts it.").ConfigureAwait(false);
+            await environment.Error.WriteLineAsync($"Development token for '{parse.GetValue(subject)}' from {issuer.Issuer}, valid {parse.GetValue(lifetime).ToString("c", CultureInfo.InvariantCulture)}. Only a server started with --dev accepts it.").ConfigureAwait(false);
             return ExitCodes.Ok;
         });
 
         var dev = new Command("dev", "Development mode helpers (INSECURE, for first run and demos only).");
         dev.Subcommands.Add(token);
         return dev;
+    }
+
+    private static DevelopmentIssuer? TryLoad(string folder)
+    {
+        try
+        {
+            return DevelopmentIssuer.TryLoad(folder);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new CliException(ExitCodes.Refused, $"error: {ex.Message} Delete it and start 'actionguard serve --dev' again.");
+        }
     }
 }

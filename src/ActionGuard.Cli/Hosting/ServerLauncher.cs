@@ -1,5 +1,6 @@
 using ActionGuard.Cli.Development;
 using ActionGuard.Server;
+using ActionGuard.Server.Development;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -44,7 +45,6 @@ internal static class ServerLauncher
             urls = [.. urls.Select(LoopbackUrls.ResolvePortZero)];
         }
 
-        var devIssuerName = settings.Dev ? DevIssuer.IssuerFor(urls[0]) : null;
         var arguments = new List<string> { "--urls", string.Join(';', urls) };
         arguments.AddRange(settings.ServerArguments);
 
@@ -59,16 +59,11 @@ internal static class ServerLauncher
                 builder.Configuration.AddInMemoryCollection([new(DataDirectoryKey, DataDirectory.Default)]);
             }
 
-            if (devIssuerName is not null)
+            if (settings.Dev)
             {
-                // Added after binding, so it joins whatever issuers the configuration names instead of replacing one.
-                builder.Services.PostConfigure<ActionGuardServerOptions>(options => options.Issuers.Add(new OidcIssuerOptions
-                {
-                    Issuer = devIssuerName,
-                    Audience = DevIssuer.Audience,
-                    MetadataAddress = devIssuerName + "/.well-known/openid-configuration",
-                    RequireHttpsMetadata = false,
-                }));
+                // The server trusts its development issuer alongside whatever issuers the configuration names, and the
+                // review page signs people in on its development form.
+                builder.Services.AddActionGuardDevelopmentMode(new Uri(urls[0]));
             }
 
             environment.ConfigureServer?.Invoke(builder);
@@ -77,7 +72,7 @@ internal static class ServerLauncher
         await using (app.ConfigureAwait(false))
         {
             var dataDirectory = Path.GetFullPath(Path.Combine(app.Environment.ContentRootPath, app.Configuration[DataDirectoryKey] ?? DataDirectory.Default));
-            if (devIssuerName is not null)
+            if (settings.Dev)
             {
                 // Kestrel:Endpoints from configuration bind in addition to --urls; refuse before anything listens.
                 foreach (var endpoint in app.Configuration.GetSection("Kestrel:Endpoints").GetChildren())
@@ -88,9 +83,6 @@ internal static class ServerLauncher
                     }
                 }
             }
-
-            using var devIssuer = devIssuerName is null ? null : DevIssuer.LoadOrCreate(dataDirectory, devIssuerName);
-            devIssuer?.MapEndpoints(app);
 
             try
             {
@@ -106,6 +98,10 @@ internal static class ServerLauncher
 
                 return ExitCodes.Usage;
             }
+            catch (InvalidDataException ex)
+            {
+                throw new CliException(ExitCodes.Refused, $"error: {ex.Message} Delete it and start 'actionguard serve --dev' again.");
+            }
             catch (IOException ex)
             {
                 await environment.Error.WriteLineAsync($"error: the server cannot listen on {string.Join(';', urls)}: {ex.Message}").ConfigureAwait(false);
@@ -113,6 +109,7 @@ internal static class ServerLauncher
             }
 
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+            var devIssuer = settings.Dev ? app.Services.GetRequiredService<DevelopmentIssuer>() : null;
             if (devIssuer is not null && addresses.FirstOrDefault(a => !LoopbackUrls.IsLoopback(a)) is { } exposed)
             {
                 // Configuration (Kestrel:Endpoints) can add bindings that --urls does not show; check what is really bound.
@@ -120,13 +117,19 @@ internal static class ServerLauncher
                 throw new CliException(ExitCodes.Usage, $"error: --dev refused: the server also listens on '{exposed}', which is not a loopback address. Remove that endpoint from the configuration.");
             }
 
+            var reviewPage = ReviewPage(app.Services.GetRequiredService<IOptions<ActionGuardServerOptions>>().Value, addresses);
             if (devIssuer is not null)
             {
-                await WriteBannerAsync(environment.Error, devIssuer, dataDirectory).ConfigureAwait(false);
+                await WriteBannerAsync(environment.Error, devIssuer, dataDirectory, reviewPage).ConfigureAwait(false);
             }
 
             await environment.Out.WriteLineAsync($"ActionGuard server listening on {string.Join(", ", addresses)}").ConfigureAwait(false);
             await environment.Out.WriteLineAsync($"Data folder: {dataDirectory}").ConfigureAwait(false);
+            if (reviewPage is not null)
+            {
+                await environment.Out.WriteLineAsync($"Review page: {reviewPage}").ConfigureAwait(false);
+            }
+
             environment.ServerStarted?.Invoke([.. addresses.Select(a => new Uri(a))]);
 
             try
@@ -142,7 +145,14 @@ internal static class ServerLauncher
         return ExitCodes.Ok;
     }
 
-    private static async Task WriteBannerAsync(TextWriter output, DevIssuer issuer, string dataDirectory)
+    /// <summary>The review page's address when it is on: <c>ReviewUrlBase</c>, else the first bound address.</summary>
+    private static string? ReviewPage(ActionGuardServerOptions options, List<string> addresses) =>
+        string.IsNullOrWhiteSpace(options.Review.ClientId) ? null
+        : options.ReviewUrlBase is { Length: > 0 } configured ? configured.TrimEnd('/')
+        : addresses.Count > 0 ? addresses[0].TrimEnd('/') + "/review"
+        : null;
+
+    private static async Task WriteBannerAsync(TextWriter output, DevelopmentIssuer issuer, string dataDirectory, string? reviewPage)
     {
         const string Rule = "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!";
         string[] lines =
@@ -155,6 +165,7 @@ internal static class ServerLauncher
             "!!  Anyone who can read that file can approve as anyone. Never use it for real approvals;",
             "!!  configure your identity provider under ActionGuard:Issuers instead.",
             "!!  Mint a token: actionguard dev token --data-dir \"" + dataDirectory + "\" --subject alice --group approvers",
+            .. reviewPage is null ? Array.Empty<string>() : ["!!  Review page: " + reviewPage + " (sign in on its development form with any user name and groups)"],
             Rule,
         ];
         foreach (var line in lines)

@@ -24,12 +24,14 @@ internal static class ReviewEndpoints
     private const int PageSize = 200;
     private const int MaxScanned = 2000;
 
-    /// <summary>Maps the page's routes when <c>ActionGuard:Review:ClientId</c> is set; otherwise the page does not exist.</summary>
+    /// <summary>Maps the page's routes when <c>ActionGuard:Review:ClientId</c> is set or development mode is on; otherwise the page does not exist.</summary>
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         // Read from configuration rather than the options, so invalid options still fail at start, not while mapping.
         var configuration = endpoints.ServiceProvider.GetRequiredService<IConfiguration>();
-        if (string.IsNullOrWhiteSpace(configuration[ActionGuardServerOptions.SectionName + ":Review:ClientId"]))
+        // Development mode points the page at its own sign-in form when the configuration names no client.
+        if (string.IsNullOrWhiteSpace(configuration[ActionGuardServerOptions.SectionName + ":Review:ClientId"])
+            && endpoints.ServiceProvider.GetService<Development.DevelopmentMode>() is null)
         {
             return;
         }

@@ -1,5 +1,7 @@
+using ActionGuard.Server.Development;
 using ActionGuard.Server.Identity;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ActionGuard.Server.Web;
 
@@ -16,7 +18,13 @@ internal static class ReviewLayout
             .Raw("<link rel=\"stylesheet\" href=\"").Text(ReviewPaths.Local(context, ReviewPaths.Stylesheet)).Raw("\">\n")
             .Raw("</head>\n<body>\n")
             .Raw("<a class=\"skip-link\" href=\"#main\">Skip to main content</a>\n")
-            .Raw("<header class=\"banner\">\n<p class=\"brand\"><a href=\"").Text(ReviewPaths.Local(context, ReviewPaths.Base)).Raw("\">ActionGuard review</a></p>\n");
+            .Raw("<header class=\"banner\">\n");
+        if (context.RequestServices.GetService<DevelopmentMode>() is not null)
+        {
+            html.Raw("<p class=\"dev-mode\" id=\"dev-mode\"><strong>Development mode</strong> — INSECURE: anyone can sign in as anyone. For demos only; never for real approvals.</p>\n");
+        }
+
+        html.Raw("<p class=\"brand\"><a href=\"").Text(ReviewPaths.Local(context, ReviewPaths.Base)).Raw("\">ActionGuard review</a></p>\n");
         if (caller?.Person is { } person && antiforgeryToken is not null)
         {
             html.Raw("<nav aria-label=\"Account\">\n<p class=\"who\">Signed in as <strong>").Text(person.Name ?? person.Email ?? person.Subject).Raw("</strong></p>\n")

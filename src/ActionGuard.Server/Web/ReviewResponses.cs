@@ -13,11 +13,20 @@ internal static class ReviewResponses
     public const string ContentSecurityPolicy =
         "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
-    public static async Task WriteHtmlAsync(HttpContext context, int status, string html)
+    /// <param name="context">The request.</param>
+    /// <param name="status">The status code.</param>
+    /// <param name="html">The page.</param>
+    /// <param name="formAction">One more origin the page's forms may lead to (a redirect after the POST counts), or <see langword="null"/>.</param>
+    public static async Task WriteHtmlAsync(HttpContext context, int status, string html, string? formAction = null)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/html; charset=utf-8";
         ApplySecurityHeaders(context);
+        if (formAction is not null)
+        {
+            context.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy + " " + formAction;
+        }
+
         context.Response.Headers.CacheControl = "no-store";
         await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(html), context.RequestAborted).ConfigureAwait(false);
     }

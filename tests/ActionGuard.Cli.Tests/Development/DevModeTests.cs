@@ -1,4 +1,5 @@
 using ActionGuard.Cli.Development;
+using ActionGuard.Server.Development;
 using ActionGuard.Cli.Tests.TestSupport;
 
 namespace ActionGuard.Cli.Tests.Development;
@@ -23,7 +24,7 @@ public sealed class DevModeTests
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--dev refused", result.Error);
         Assert.Contains("not a loopback address", result.Error);
-        Assert.False(File.Exists(Path.Combine(dataDirectory, DevIssuer.FileName)), "no development key may be written");
+        Assert.False(File.Exists(Path.Combine(dataDirectory, DevelopmentIssuer.FileName)), "no development key may be written");
     }
 
     [Fact]
@@ -36,7 +37,7 @@ public sealed class DevModeTests
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--dev refused: Kestrel:Endpoints:Public:Url 'http://0.0.0.0:0' is not a loopback address", result.Error);
-        Assert.False(File.Exists(Path.Combine(dataDirectory, DevIssuer.FileName)), "no development key may be written");
+        Assert.False(File.Exists(Path.Combine(dataDirectory, DevelopmentIssuer.FileName)), "no development key may be written");
         Assert.DoesNotContain("listening", result.Out);
     }
 
@@ -70,8 +71,23 @@ public sealed class DevModeTests
         Assert.DoesNotContain("\"d\"", jwks);
         if (!OperatingSystem.IsWindows())
         {
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(server.DataDirectory, DevIssuer.FileName)));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(server.DataDirectory, DevelopmentIssuer.FileName)));
         }
+    }
+
+    [Fact]
+    public async Task Dev_mode_prints_the_review_page_and_serves_the_development_sign_in_there()
+    {
+        await using var server = await CliServer.StartAsync(dev: true);
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = server.BaseAddress };
+        var reviewPage = server.BaseAddress.AbsoluteUri + "review";
+
+        using var signIn = await http.GetAsync("review/signin");
+
+        Assert.Contains($"Review page: {reviewPage}" + Environment.NewLine, server.Output);
+        Assert.Contains($"!!  Review page: {reviewPage} (sign in on its development form", server.Error);
+        Assert.StartsWith(server.BaseAddress.AbsoluteUri + "dev/oidc/authorize?", signIn.Headers.Location?.AbsoluteUri);
+        Assert.Contains("client_id=" + DevelopmentIssuer.Audience, signIn.Headers.Location!.Query);
     }
 
     [Fact]
@@ -95,6 +111,29 @@ public sealed class DevModeTests
         Assert.Contains("(401 unauthorized)", result.Error);
         Assert.DoesNotContain("DEVELOPMENT MODE", server.Error);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("dev/oidc/jwks")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("dev/oidc/authorize")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("review")).StatusCode);
+        Assert.DoesNotContain("Review page:", server.Output);
+        Directory.Delete(dataDirectory, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_damaged_development_key_file_stops_serve_dev_and_dev_token_with_its_name()
+    {
+        var dataDirectory = CliServer.NewDataDirectory();
+        Directory.CreateDirectory(dataDirectory);
+        var file = Path.Combine(dataDirectory, DevelopmentIssuer.FileName);
+        await File.WriteAllTextAsync(file, "{ \"issuer\": 42 }");
+
+        var serve = await CliRunner.RunAsync("serve", "--dev", "--urls", "http://127.0.0.1:0", "--data-dir", dataDirectory);
+        var token = await CliRunner.RunAsync("dev", "token", "--subject", "alice", "--data-dir", dataDirectory);
+
+        Assert.Equal(1, serve.ExitCode);
+        Assert.Contains($"{file} is not a valid development issuer file", serve.Error);
+        Assert.DoesNotContain("listening", serve.Out);
+        Assert.Equal(1, token.ExitCode);
+        Assert.Contains($"{file} is not a valid development issuer file", token.Error);
+        Assert.Equal(string.Empty, token.Out);
         Directory.Delete(dataDirectory, recursive: true);
     }
 
@@ -119,7 +158,7 @@ public sealed class DevModeTests
         var jwt = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token);
         Assert.Equal("alice", jwt.Subject);
         Assert.Equal(server.BaseAddress.AbsoluteUri + "dev/oidc", jwt.Issuer);
-        Assert.Equal([DevIssuer.Audience], jwt.Audiences);
+        Assert.Equal([DevelopmentIssuer.Audience], jwt.Audiences);
         Assert.Equal(["approvers", CliServer.AuditorGroup], jwt.Claims.Where(c => c.Type == "groups").Select(c => c.Value));
         Assert.InRange(jwt.ValidTo - jwt.ValidFrom, TimeSpan.FromMinutes(59), TimeSpan.FromMinutes(61));
     }
