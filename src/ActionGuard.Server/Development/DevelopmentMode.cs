@@ -35,8 +35,8 @@ internal sealed class DevelopmentMode
             || (IPAddress.TryParse(uri.DnsSafeHost, out var address) && IPAddress.IsLoopback(address)));
 
     /// <summary>
-    /// Trusts the development issuer alongside the configured ones, and points the review page at it unless the
-    /// configuration names a client of its own.
+    /// Trusts the development issuer alongside the configured ones, points the review page at it unless the
+    /// configuration names a client of its own, and sets <c>ReviewUrlBase</c> to this server's review page unless set.
     /// </summary>
     public void Apply(ActionGuardServerOptions options)
     {
@@ -52,6 +52,12 @@ internal sealed class DevelopmentMode
             options.Review.ClientId = DevelopmentIssuer.Audience;
             options.Review.ClientSecret = null;
             options.Review.Issuer = Issuer;
+        }
+
+        // Requests then carry their review page, which Slack, Teams, webhooks and the CLI show.
+        if (string.IsNullOrWhiteSpace(options.ReviewUrlBase))
+        {
+            options.ReviewUrlBase = new Uri(ServerAddress, "review").AbsoluteUri;
         }
     }
 }
