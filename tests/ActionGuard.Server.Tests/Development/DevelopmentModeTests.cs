@@ -59,6 +59,7 @@ public sealed class DevelopmentModeTests
         Assert.Equal(server.Issuer, options.Review.Issuer);
         Assert.Contains(options.Issuers, i => i.Issuer == server.Issuer && i.Audience == DevelopmentIssuer.Audience && !i.RequireHttpsMetadata);
         Assert.True(File.Exists(Path.Combine(server.DataDirectory, DevelopmentIssuer.FileName)));
+        Assert.Equal(server.BaseAddress.AbsoluteUri + "review", options.ReviewUrlBase);
     }
 
     [Fact]
