@@ -26,6 +26,10 @@ internal sealed class Notifier : BackgroundService
 
     private static readonly TimeSpan StoreRetryDelay = TimeSpan.FromSeconds(5);
 
+    // With a shared store, messages leased by an instance that crashed come back to the others only when they look:
+    // an idle notifier still looks this often.
+    private static readonly TimeSpan IdlePollInterval = TimeSpan.FromMinutes(1);
+
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly ConcurrentDictionary<string, ITimer> _reminders = new(StringComparer.Ordinal);
     private readonly INotificationChannel[] _channels;
@@ -183,7 +187,7 @@ internal sealed class Notifier : BackgroundService
         }
     }
 
-    /// <summary>One pass over the pending messages; returns when to look again (<see langword="null"/>: on the next change).</summary>
+    /// <summary>One pass over the pending messages; returns when to look again (at the latest after <see cref="IdlePollInterval"/>).</summary>
     private async Task<TimeSpan?> DrainAsync(CancellationToken stoppingToken)
     {
         var messages = await _store.ListOutboxAsync(BatchSize, stoppingToken).ConfigureAwait(false);
@@ -218,7 +222,8 @@ internal sealed class Notifier : BackgroundService
             return TimeSpan.Zero;
         }
 
-        return nextDue is { } due ? due - _timeProvider.GetUtcNow() : null;
+        var untilDue = nextDue is { } due ? due - _timeProvider.GetUtcNow() : IdlePollInterval;
+        return untilDue < IdlePollInterval ? untilDue : IdlePollInterval;
     }
 
     /// <summary>Tries one message; returns whether it is settled (delivered or dead-lettered).</summary>
