@@ -34,6 +34,9 @@ internal sealed class DefaultActionGuard : IActionGuard
     private readonly LocalPolicy? _localPolicy;
     private readonly IDataClassifier _classifier;
 
+    // A timeout source whose timer never fired, kept for the next call: see TimeoutLease.
+    private CancellationTokenSource? _spareTimeoutSource;
+
     public DefaultActionGuard(
         ApprovalClient client,
         DecisionTokenVerifier verifier,
@@ -129,7 +132,8 @@ internal sealed class DefaultActionGuard : IActionGuard
         };
 
         var timeout = action.Timeout ?? _options.DefaultTimeout;
-        using var timeoutSource = new CancellationTokenSource(timeout, _timeProvider);
+        using var timeoutLease = new TimeoutLease(this, timeout);
+        var timeoutSource = timeoutLease.Source;
 
         // A caller token that can never be cancelled adds nothing to the timeout; linking it would cost a source and a registration.
         using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token) : null;
@@ -438,6 +442,52 @@ internal sealed class DefaultActionGuard : IActionGuard
     };
 
     private readonly record struct ApprovedAction(VerifiedDecision Verified);
+
+    /// <summary>
+    /// The timeout source of one call. Most calls end long before their timeout, so the source (and its timer) is
+    /// reset and kept for the next call instead of being disposed; a source that was cancelled, or whose timer could
+    /// be about to fire, is never reused.
+    /// </summary>
+    private readonly struct TimeoutLease : IDisposable
+    {
+        private readonly DefaultActionGuard _owner;
+        private readonly TimeSpan _timeout;
+        private readonly long _started;
+
+        public TimeoutLease(DefaultActionGuard owner, TimeSpan timeout)
+        {
+            _owner = owner;
+            _timeout = timeout;
+            var spare = Interlocked.Exchange(ref owner._spareTimeoutSource, null);
+            if (spare is null)
+            {
+                Source = new CancellationTokenSource(timeout, owner._timeProvider);
+            }
+            else
+            {
+                spare.CancelAfter(timeout);
+                Source = spare;
+            }
+
+            _started = owner._timeProvider.GetTimestamp();
+        }
+
+        public CancellationTokenSource Source { get; }
+
+        public void Dispose()
+        {
+            // Only well before the timer is due: TryReset stops the timer and drops every registration, and a timer
+            // callback already under way must not cancel the next call's wait. TryReset itself refuses a cancelled source.
+            if (_owner._timeProvider.GetElapsedTime(_started) < _timeout / 2
+                && Source.TryReset()
+                && Interlocked.CompareExchange(ref _owner._spareTimeoutSource, Source, null) is null)
+            {
+                return;
+            }
+
+            Source.Dispose();
+        }
+    }
 
     [InlineArray(ActionHasher.NonceLength)]
     private struct Nonce
