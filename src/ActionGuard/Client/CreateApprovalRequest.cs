@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.Text.Json;
 
 namespace ActionGuard.Client;
@@ -12,10 +13,12 @@ public sealed class CreateApprovalRequest
     public ApprovalParty? Initiator { get; init; }
 
     /// <summary>Gets the arguments, already redacted: they leave the process.</summary>
-    public IReadOnlyDictionary<string, JsonElement> Arguments { get; init; } = new Dictionary<string, JsonElement>();
+    // The defaults are shared empty read-only maps: a request is built on every guarded call, and the guard always
+    // sets both, so a fresh dictionary per request would only be garbage.
+    public IReadOnlyDictionary<string, JsonElement> Arguments { get; init; } = ReadOnlyDictionary<string, JsonElement>.Empty;
 
     /// <summary>Gets the classes of data the action carries, with counts.</summary>
-    public IReadOnlyDictionary<string, long> DataClasses { get; init; } = new Dictionary<string, long>();
+    public IReadOnlyDictionary<string, long> DataClasses { get; init; } = ReadOnlyDictionary<string, long>.Empty;
 
     /// <summary>
     /// Gets a few masked sample values per data class of the action's payload (<c>email: ["j***@example.com"]</c>),

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using ActionGuard.Classification;
 using ActionGuard.Client;
@@ -20,7 +21,8 @@ namespace ActionGuard.Guarding;
 /// </summary>
 internal sealed class DefaultActionGuard : IActionGuard
 {
-    private const int NonceLength = 16;
+    // Immutable, so one instance serves every successful call.
+    private static readonly ApprovalOutcome Succeeded = new() { Status = OutcomeStatus.Succeeded };
 
     private readonly ApprovalClient _client;
     private readonly DecisionTokenVerifier _verifier;
@@ -31,6 +33,9 @@ internal sealed class DefaultActionGuard : IActionGuard
     private readonly ILogger _logger;
     private readonly LocalPolicy? _localPolicy;
     private readonly IDataClassifier _classifier;
+
+    // A timeout source whose timer never fired, kept for the next call: see TimeoutLease.
+    private CancellationTokenSource? _spareTimeoutSource;
 
     public DefaultActionGuard(
         ApprovalClient client,
@@ -102,7 +107,8 @@ internal sealed class DefaultActionGuard : IActionGuard
 
         // The nonce lives until the decision is verified: the hash is recomputed from the arguments just before the
         // action runs, so an argument object mutated while waiting no longer matches what the approver saw.
-        var nonce = new byte[NonceLength];
+        // Inline in the state machine: on the stack while every await completes at once, in its box otherwise.
+        var nonce = default(Nonce);
         RandomNumberGenerator.Fill(nonce);
         var actionHash = _hasher.ComputeHash(action, environment, nonce);
 
@@ -126,7 +132,8 @@ internal sealed class DefaultActionGuard : IActionGuard
         };
 
         var timeout = action.Timeout ?? _options.DefaultTimeout;
-        using var timeoutSource = new CancellationTokenSource(timeout, _timeProvider);
+        using var timeoutLease = new TimeoutLease(this, timeout);
+        var timeoutSource = timeoutLease.Source;
 
         // A caller token that can never be cancelled adds nothing to the timeout; linking it would cost a source and a registration.
         using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token) : null;
@@ -161,10 +168,13 @@ internal sealed class DefaultActionGuard : IActionGuard
                 approval = next;
             }
 
-            ActionGuardTelemetry.WaitDuration.Record(
-                _timeProvider.GetElapsedTime(waitStarted).TotalSeconds,
-                new KeyValuePair<string, object?>(ActionGuardTelemetry.KindTag, action.Kind),
-                new KeyValuePair<string, object?>(ActionGuardTelemetry.OutcomeTag, approval.Status.ToString()));
+            if (ActionGuardTelemetry.WaitDuration.Enabled)
+            {
+                ActionGuardTelemetry.WaitDuration.Record(
+                    _timeProvider.GetElapsedTime(waitStarted).TotalSeconds,
+                    new KeyValuePair<string, object?>(ActionGuardTelemetry.KindTag, action.Kind),
+                    new KeyValuePair<string, object?>(ActionGuardTelemetry.OutcomeTag, StatusName(approval.Status)));
+            }
 
             ThrowUnlessApproved(action, approval);
 
@@ -181,8 +191,10 @@ internal sealed class DefaultActionGuard : IActionGuard
                 throw;
             }
 
-            var currentHash = _hasher.ComputeHash(action, environment, nonce);
-            var expectation = new DecisionExpectation(approvalId, currentHash, action.Kind, action.Name, agentId, initiator);
+            // While the arguments still hash as they did, the expectation is the very string sent with the request.
+            var currentHash = _hasher.Recompute(action, environment, nonce, actionHash);
+            var expectation = new DecisionExpectation(
+                approvalId, currentHash, action.Kind, action.Name, agentId, initiator, ListApprovers: _logger.IsEnabled(LogLevel.Information));
             VerifiedDecision verified;
             try
             {
@@ -306,22 +318,25 @@ internal sealed class DefaultActionGuard : IActionGuard
             throw;
         }
 
-        await ReportOutcomeAsync(approvalId, action, OutcomeStatus.Succeeded, null).ConfigureAwait(false);
+        await ReportOutcomeAsync(approvalId, action, Succeeded).ConfigureAwait(false);
         return result;
     }
 
-    private async ValueTask ReportOutcomeAsync(string approvalId, GuardedAction action, OutcomeStatus status, string? error)
+    private ValueTask ReportOutcomeAsync(string approvalId, GuardedAction action, OutcomeStatus status, string? error) =>
+        ReportOutcomeAsync(approvalId, action, new ApprovalOutcome { Status = status, Error = error });
+
+    private async ValueTask ReportOutcomeAsync(string approvalId, GuardedAction action, ApprovalOutcome outcome)
     {
         // The action has run (or definitely will not); a lost outcome report must not turn into a failure of the
         // caller's call, so it is logged instead. The backend's audit log shows the approval stuck in 'executing'.
         try
         {
-            await _client.ReportOutcomeAsync(approvalId, new ApprovalOutcome { Status = status, Error = error }, CancellationToken.None).ConfigureAwait(false);
-            GuardLog.ActionCompleted(_logger, approvalId, action.Name, status);
+            await _client.ReportOutcomeAsync(approvalId, outcome, CancellationToken.None).ConfigureAwait(false);
+            GuardLog.ActionCompleted(_logger, approvalId, action.Name, outcome.Status);
         }
         catch (Exception ex) when (ex is ActionGuardException or OperationCanceledException)
         {
-            GuardLog.OutcomeReportFailed(_logger, ex, approvalId, status);
+            GuardLog.OutcomeReportFailed(_logger, ex, approvalId, outcome.Status);
         }
     }
 
@@ -412,5 +427,71 @@ internal sealed class DefaultActionGuard : IActionGuard
         return Base64Url.EncodeToString(bytes);
     }
 
+    // The outcome tag's values, without boxing the enum for ToString on every call.
+    private static string StatusName(ApprovalStatus status) => status switch
+    {
+        ApprovalStatus.Pending => nameof(ApprovalStatus.Pending),
+        ApprovalStatus.Approved => nameof(ApprovalStatus.Approved),
+        ApprovalStatus.Denied => nameof(ApprovalStatus.Denied),
+        ApprovalStatus.Expired => nameof(ApprovalStatus.Expired),
+        ApprovalStatus.Cancelled => nameof(ApprovalStatus.Cancelled),
+        ApprovalStatus.Executing => nameof(ApprovalStatus.Executing),
+        ApprovalStatus.Succeeded => nameof(ApprovalStatus.Succeeded),
+        ApprovalStatus.Failed => nameof(ApprovalStatus.Failed),
+        _ => status.ToString(),
+    };
+
     private readonly record struct ApprovedAction(VerifiedDecision Verified);
+
+    /// <summary>
+    /// The timeout source of one call. Most calls end long before their timeout, so the source (and its timer) is
+    /// reset and kept for the next call instead of being disposed; a source that was cancelled, or whose timer could
+    /// be about to fire, is never reused.
+    /// </summary>
+    private readonly struct TimeoutLease : IDisposable
+    {
+        private readonly DefaultActionGuard _owner;
+        private readonly TimeSpan _timeout;
+        private readonly long _started;
+
+        public TimeoutLease(DefaultActionGuard owner, TimeSpan timeout)
+        {
+            _owner = owner;
+            _timeout = timeout;
+            var spare = Interlocked.Exchange(ref owner._spareTimeoutSource, null);
+            if (spare is null)
+            {
+                Source = new CancellationTokenSource(timeout, owner._timeProvider);
+            }
+            else
+            {
+                spare.CancelAfter(timeout);
+                Source = spare;
+            }
+
+            _started = owner._timeProvider.GetTimestamp();
+        }
+
+        public CancellationTokenSource Source { get; }
+
+        public void Dispose()
+        {
+            // Only well before the timer is due: TryReset stops the timer and drops every registration, and a timer
+            // callback already under way must not cancel the next call's wait. TryReset itself refuses a cancelled source.
+            if (_owner._timeProvider.GetElapsedTime(_started) < _timeout / 2
+                && Source.TryReset()
+                && Interlocked.CompareExchange(ref _owner._spareTimeoutSource, Source, null) is null)
+            {
+                return;
+            }
+
+            Source.Dispose();
+        }
+    }
+
+    [InlineArray(ActionHasher.NonceLength)]
+    private struct Nonce
+    {
+        private byte _element;
+    }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 
@@ -64,6 +65,9 @@ internal sealed class ActionHasher
         _argumentSerializerOptions = ArgumentValueWriter.Prepare(argumentSerializerOptions);
     }
 
+    /// <summary>The length of a hash in characters: <c>sha256:</c> and 64 hex digits.</summary>
+    public const int HashLength = 7 + (2 * SHA256.HashSizeInBytes);
+
     /// <summary>Computes the action hash.</summary>
     /// <param name="action">The action with its full arguments.</param>
     /// <param name="environment">The effective environment (the action's own, else the configured one), or <see langword="null"/>.</param>
@@ -71,6 +75,34 @@ internal sealed class ActionHasher
     /// <returns><c>sha256:</c> followed by 64 lowercase hex digits.</returns>
     /// <exception cref="ArgumentException">The nonce is not 16 bytes, two arguments share a name, or a value has no canonical form.</exception>
     internal string ComputeHash(GuardedAction action, string? environment, ReadOnlySpan<byte> nonce)
+    {
+        Span<char> text = stackalloc char[HashLength];
+        WriteHash(action, environment, nonce, text);
+        return new string(text);
+    }
+
+    /// <summary>
+    /// Recomputes the action hash and returns <paramref name="expected"/> itself when it is unchanged (compared in
+    /// constant time), else the new hash: the common case allocates no second string.
+    /// </summary>
+    /// <param name="action">The action with its full arguments, as they are now.</param>
+    /// <param name="environment">The effective environment, as for <see cref="ComputeHash"/>.</param>
+    /// <param name="nonce">The nonce the expected hash was computed with.</param>
+    /// <param name="expected">The hash computed earlier.</param>
+    /// <returns>The current hash: <paramref name="expected"/> when equal, otherwise a new string.</returns>
+    /// <exception cref="ArgumentException">As for <see cref="ComputeHash"/>.</exception>
+    internal string Recompute(GuardedAction action, string? environment, ReadOnlySpan<byte> nonce, string expected)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        Span<char> text = stackalloc char[HashLength];
+        WriteHash(action, environment, nonce, text);
+        return expected.Length == HashLength
+            && CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes((ReadOnlySpan<char>)text), MemoryMarshal.AsBytes(expected.AsSpan()))
+            ? expected
+            : new string(text);
+    }
+
+    private void WriteHash(GuardedAction action, string? environment, ReadOnlySpan<byte> nonce, Span<char> destination)
     {
         ArgumentNullException.ThrowIfNull(action);
         if (nonce.Length != NonceLength)
@@ -102,10 +134,8 @@ internal sealed class ActionHasher
             SHA256.HashData(buffer.WrittenSpan, digest);
         }
 
-        Span<char> text = stackalloc char[Prefix.Length + (2 * SHA256.HashSizeInBytes)];
-        Prefix.CopyTo(text);
-        Convert.TryToHexStringLower(digest, text[Prefix.Length..], out _);
-        return new string(text);
+        Prefix.CopyTo(destination);
+        Convert.TryToHexStringLower(digest, destination[Prefix.Length..], out _);
     }
 
     private static void WriteNullableString(ref CanonicalJsonWriter writer, string? value)

@@ -1,21 +1,26 @@
 using System.Collections;
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 
 namespace ActionGuard.Redaction;
 
 /// <summary>
-/// A read-only map of argument names to redacted values, kept in argument order. Two arrays instead of a hash table:
-/// actions have a handful of arguments, and this is built on every guarded call.
+/// A read-only map of argument names to redacted values, kept in argument order. The names and the one JSON array of
+/// the values, instead of a hash table and an element per value: actions have a handful of arguments, and this is
+/// built on every guarded call.
 /// </summary>
 internal sealed class ArgumentDictionary : IReadOnlyDictionary<string, JsonElement>
 {
     private readonly string[] _names;
-    private readonly JsonElement[] _values;
+    private readonly JsonElement _values;
 
-    /// <summary>Initializes a new instance that takes ownership of both arrays; names must be unique.</summary>
-    public ArgumentDictionary(string[] names, JsonElement[] values)
+    /// <summary>Initializes a new instance that takes ownership of the names; they must be unique.</summary>
+    /// <param name="names">The argument names.</param>
+    /// <param name="values">A JSON array with one value per name, in the same order.</param>
+    public ArgumentDictionary(string[] names, JsonElement values)
     {
+        Debug.Assert(values.ValueKind == JsonValueKind.Array && values.GetArrayLength() == names.Length, "One value per name.");
         _names = names;
         _values = values;
     }
@@ -24,7 +29,7 @@ internal sealed class ArgumentDictionary : IReadOnlyDictionary<string, JsonEleme
 
     public IEnumerable<string> Keys => _names;
 
-    public IEnumerable<JsonElement> Values => _values;
+    public IEnumerable<JsonElement> Values => _values.EnumerateArray();
 
     public JsonElement this[string key]
         => TryGetValue(key, out JsonElement value) ? value : throw new KeyNotFoundException($"No argument is named \"{key}\".");
@@ -40,9 +45,10 @@ internal sealed class ArgumentDictionary : IReadOnlyDictionary<string, JsonEleme
 
     public IEnumerator<KeyValuePair<string, JsonElement>> GetEnumerator()
     {
-        for (int i = 0; i < _names.Length; i++)
+        int index = 0;
+        foreach (JsonElement value in _values.EnumerateArray())
         {
-            yield return new KeyValuePair<string, JsonElement>(_names[i], _values[i]);
+            yield return new KeyValuePair<string, JsonElement>(_names[index++], value);
         }
     }
 

@@ -92,11 +92,11 @@ internal sealed class ArgumentRedactor
             values = JsonElement.ParseValue(ref reader);
         }
 
-        string[] names = new string[arguments.Count];
-        JsonElement[] elements = new JsonElement[arguments.Count];
-        HashSet<string>? seen = arguments.Count > 8 ? new HashSet<string>(arguments.Count, StringComparer.Ordinal) : null;
-        int index = 0;
-        foreach (JsonElement value in values.EnumerateArray())
+        // The names are copied here and the values were written from the same list: a list that changes later cannot
+        // make the map disagree with what was checked.
+        string[] names = new string[values.GetArrayLength()];
+        HashSet<string>? seen = names.Length > 8 ? new HashSet<string>(names.Length, StringComparer.Ordinal) : null;
+        for (int index = 0; index < names.Length; index++)
         {
             string name = arguments[index].Name;
             if (seen is not null ? !seen.Add(name) : Array.IndexOf(names, name, 0, index) >= 0)
@@ -105,11 +105,9 @@ internal sealed class ArgumentRedactor
             }
 
             names[index] = name;
-            elements[index++] = value;
         }
 
-        var result = new ArgumentDictionary(names, elements);
-        return new RedactedArguments(result, counts ?? RedactedArguments.NoDataClasses);
+        return new RedactedArguments(new ArgumentDictionary(names, values), counts ?? RedactedArguments.NoDataClasses);
     }
 
     /// <summary>Masks secrets in free text, such as an exception message, and cuts it to a reportable length.</summary>

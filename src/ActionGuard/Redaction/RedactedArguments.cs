@@ -4,7 +4,8 @@ using System.Text.Json;
 namespace ActionGuard.Redaction;
 
 /// <summary>The arguments as they may leave the process, and the classes of data found while redacting them.</summary>
-internal sealed class RedactedArguments
+/// <remarks>A struct: it only carries its two maps from the redactor to the request, once per guarded call.</remarks>
+internal readonly struct RedactedArguments
 {
     internal static readonly IReadOnlyDictionary<string, long> NoDataClasses = ReadOnlyDictionary<string, long>.Empty;
 

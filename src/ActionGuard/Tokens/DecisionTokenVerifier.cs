@@ -44,6 +44,9 @@ internal sealed class DecisionTokenVerifier
     private readonly JtiReplayCache _replayCache;
     private readonly TimeProvider _timeProvider;
     private readonly string _expectedIssuer;
+
+    // The expected issuer as UTF-8, to compare an unescaped 'iss' without a string; null when it is not valid UTF-16.
+    private readonly byte[]? _expectedIssuerUtf8;
     private readonly TimeSpan _clockSkew;
 
     // Indexed by JwsAlgorithm: an algorithm must be both supported here and configured.
@@ -56,6 +59,7 @@ internal sealed class DecisionTokenVerifier
         _timeProvider = timeProvider;
         var value = options.Value;
         _expectedIssuer = NormalizeIssuer(value.ExpectedIssuer ?? value.Endpoint?.AbsoluteUri ?? string.Empty);
+        _expectedIssuerUtf8 = StrictUtf8(_expectedIssuer);
         _clockSkew = value.ClockSkew;
         _allowed = new bool[Enum.GetValues<JwsAlgorithm>().Length];
         foreach (var algorithm in JwsAlgorithms.All)
@@ -71,17 +75,16 @@ internal sealed class DecisionTokenVerifier
             ?? await _keys.GetKeyAsync(jws.KeyId!, cancellationToken).ConfigureAwait(false)
             ?? throw Fail(VerificationCheck.Signature, $"The backend does not publish the signing key '{jws.KeyId}'.", expected);
 
-        var decision = VerifySignedToken(token!, jws, key, expected);
-        if (decision is null)
+        if (VerifySignedToken(token!, jws, key, expected) is { } decision)
         {
-            // The key was rotated out and disposed between the lookup and its use: the current key set decides.
-            key = await _keys.GetKeyAsync(key.KeyId, cancellationToken).ConfigureAwait(false)
-                ?? throw Fail(VerificationCheck.Signature, $"The backend does not publish the signing key '{key.KeyId}'.", expected);
-            decision = VerifySignedToken(token!, jws, key, expected)
-                ?? throw Fail(VerificationCheck.Signature, $"The signing key '{key.KeyId}' was retired during verification.", expected);
+            return decision;
         }
 
-        return decision;
+        // The key was rotated out and disposed between the lookup and its use: the current key set decides.
+        key = await _keys.GetKeyAsync(key.KeyId, cancellationToken).ConfigureAwait(false)
+            ?? throw Fail(VerificationCheck.Signature, $"The backend does not publish the signing key '{key.KeyId}'.", expected);
+        return VerifySignedToken(token!, jws, key, expected)
+            ?? throw Fail(VerificationCheck.Signature, $"The signing key '{key.KeyId}' was retired during verification.", expected);
     }
 
     internal static string NormalizeIssuer(string issuer) => issuer.TrimEnd('/');
@@ -419,11 +422,38 @@ internal sealed class DecisionTokenVerifier
 
     private void CheckIssuer(JsonElement claims, DecisionExpectation expected)
     {
-        var issuer = GetString(claims, "iss");
-        if (issuer is null || !string.Equals(NormalizeIssuer(issuer), _expectedIssuer, StringComparison.Ordinal))
+        if (!IssuerMatches(claims))
         {
+            var issuer = GetString(claims, "iss");
             throw Fail(VerificationCheck.Issuer, $"The decision token was issued by '{issuer}', not by the configured backend '{_expectedIssuer}'.", expected);
         }
+    }
+
+    // The same test as comparing NormalizeIssuer(iss) with the expected issuer, ordinal. An unescaped JSON string's bytes
+    // are valid UTF-8 (the reader checked), so they equal the expected issuer's strict UTF-8 exactly when the strings are
+    // equal; '/' is ASCII and never part of a longer sequence, so trimming it from the bytes trims it from the string.
+    private bool IssuerMatches(JsonElement claims)
+    {
+        if (!claims.TryGetProperty("iss"u8, out var value) || value.ValueKind != JsonValueKind.String)
+        {
+            return false;
+        }
+
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        if (_expectedIssuerUtf8 is not null && IsUnescapedString(raw))
+        {
+            return raw[1..^1].TrimEnd((byte)'/').SequenceEqual(_expectedIssuerUtf8);
+        }
+
+        return string.Equals(NormalizeIssuer(value.GetString()!), _expectedIssuer, StringComparison.Ordinal);
+    }
+
+    private static byte[]? StrictUtf8(string text)
+    {
+        var bytes = new byte[Encoding.UTF8.GetMaxByteCount(text.Length)];
+        return Utf8.FromUtf16(text, bytes, out _, out var written, replaceInvalidSequences: false) == OperationStatus.Done
+            ? bytes[..written]
+            : null;
     }
 
     private static void CheckAudience(JsonElement claims, DecisionExpectation expected)
@@ -468,48 +498,102 @@ internal sealed class DecisionTokenVerifier
         return exp;
     }
 
-    private static List<ApprovalParty> CheckApprovers(JsonElement claims, DecisionExpectation expected)
+    private static ApprovalParty[] CheckApprovers(JsonElement claims, DecisionExpectation expected)
     {
         if (!claims.TryGetProperty("ag_approvers", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
         {
             throw Fail(VerificationCheck.SelfApproval, "The decision token names no approvers.", expected);
         }
 
-        ApprovalParty? tokenInitiator = null;
-        if (claims.TryGetProperty("ag_initiator", out var initiatorClaim) && initiatorClaim.ValueKind == JsonValueKind.Object)
-        {
-            var subject = GetString(initiatorClaim, "sub");
-            if (!string.IsNullOrEmpty(subject))
-            {
-                tokenInitiator = new ApprovalParty { Issuer = GetString(initiatorClaim, "iss"), Subject = subject };
-            }
-        }
+        // The initiator the token itself names, if it names one with a subject; kept as JSON, like the approvers.
+        var tokenInitiatorSubject = default(JsonElement);
+        var hasTokenInitiator = claims.TryGetProperty("ag_initiator", out var tokenInitiator)
+            && tokenInitiator.ValueKind == JsonValueKind.Object
+            && HasSubject(tokenInitiator, out tokenInitiatorSubject);
 
-        var approvers = new List<ApprovalParty>(list.GetArrayLength());
+        var approvers = expected.ListApprovers ? new ApprovalParty[list.GetArrayLength()] : [];
+        var index = 0;
         foreach (var item in list.EnumerateArray())
         {
-            var subject = item.ValueKind == JsonValueKind.Object ? GetString(item, "sub") : null;
-            if (string.IsNullOrEmpty(subject))
+            // Checked on the JSON values, so that an approver becomes objects only when the caller lists them.
+            if (item.ValueKind != JsonValueKind.Object || !HasSubject(item, out var subject))
             {
                 throw Fail(VerificationCheck.SelfApproval, "The decision token names an approver without a subject.", expected);
             }
 
-            var approver = new ApprovalParty { Issuer = GetString(item, "iss"), Subject = subject, Name = GetString(item, "name") };
-            if (approver.IsSameIdentity(expected.Initiator) || approver.IsSameIdentity(tokenInitiator))
+            if (IsSameIdentity(item, subject, expected.Initiator)
+                || (hasTokenInitiator && IsSameIdentity(item, subject, tokenInitiator, tokenInitiatorSubject)))
             {
-                throw Fail(VerificationCheck.SelfApproval, $"The initiator '{approver}' is counted as an approver of their own request.", expected);
+                throw Fail(VerificationCheck.SelfApproval, $"The initiator '{ReadApprover(item)}' is counted as an approver of their own request.", expected);
             }
 
-            if (string.Equals(subject, expected.AgentId, StringComparison.Ordinal))
+            if (subject.ValueEquals(expected.AgentId))
             {
                 throw Fail(VerificationCheck.SelfApproval, $"The agent '{expected.AgentId}' is counted as an approver of its own request.", expected);
             }
 
-            approvers.Add(approver);
+            if (expected.ListApprovers)
+            {
+                approvers[index++] = ReadApprover(item);
+            }
         }
 
         return approvers;
     }
+
+    // ApprovalParty.IsSameIdentity on the token's approver: the same subject, and the same issuer where a missing or
+    // non-string 'iss' counts as empty, as GetString's null does there.
+    private static bool IsSameIdentity(JsonElement approver, JsonElement subject, ApprovalParty? party)
+    {
+        if (party is null || !subject.ValueEquals(party.Subject))
+        {
+            return false;
+        }
+
+        var issuer = party.Issuer ?? string.Empty;
+        return approver.TryGetProperty("iss"u8, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.ValueEquals(issuer)
+            : issuer.Length == 0;
+    }
+
+    // The same test between the token's approver and the token's initiator: both issuers missing, not strings or empty
+    // are equal, as (Issuer ?? string.Empty) makes them.
+    private static bool IsSameIdentity(JsonElement approver, JsonElement subject, JsonElement initiator, JsonElement initiatorSubject)
+    {
+        if (!SameText(subject, initiatorSubject))
+        {
+            return false;
+        }
+
+        var approverIssuer = approver.TryGetProperty("iss"u8, out var a) && a.ValueKind == JsonValueKind.String ? a : default;
+        var initiatorIssuer = initiator.TryGetProperty("iss"u8, out var b) && b.ValueKind == JsonValueKind.String ? b : default;
+        return (approverIssuer.ValueKind, initiatorIssuer.ValueKind) switch
+        {
+            (JsonValueKind.String, JsonValueKind.String) => SameText(approverIssuer, initiatorIssuer),
+            (JsonValueKind.String, _) => approverIssuer.ValueEquals(ReadOnlySpan<byte>.Empty),
+            (_, JsonValueKind.String) => initiatorIssuer.ValueEquals(ReadOnlySpan<byte>.Empty),
+            _ => true,
+        };
+    }
+
+    // Ordinal equality of two JSON strings: their bytes when neither has escapes, else their unescaped text.
+    private static bool SameText(JsonElement a, JsonElement b)
+    {
+        var rawA = JsonMarshal.GetRawUtf8Value(a);
+        var rawB = JsonMarshal.GetRawUtf8Value(b);
+        return IsUnescapedString(rawA) && IsUnescapedString(rawB)
+            ? rawA[1..^1].SequenceEqual(rawB[1..^1])
+            : a.ValueEquals(b.GetString());
+    }
+
+    private static bool IsUnescapedString(ReadOnlySpan<byte> raw) =>
+        raw.Length >= 2 && raw[0] == (byte)'"' && raw[^1] == (byte)'"' && !raw.Contains((byte)'\\');
+
+    private static bool HasSubject(JsonElement element, out JsonElement subject) =>
+        element.TryGetProperty("sub"u8, out subject) && subject.ValueKind == JsonValueKind.String && !subject.ValueEquals(ReadOnlySpan<byte>.Empty);
+
+    private static ApprovalParty ReadApprover(JsonElement item) =>
+        new() { Issuer = GetString(item, "iss"), Subject = GetString(item, "sub")!, Name = GetString(item, "name") };
 
     private static bool HasString(JsonElement element, string name, string expected) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.ValueEquals(expected);

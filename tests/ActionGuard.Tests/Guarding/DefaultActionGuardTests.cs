@@ -151,6 +151,33 @@ public sealed class DefaultActionGuardTests : IDisposable
     }
 
     [Fact]
+    public async Task Each_call_on_one_guard_gets_its_own_timeout()
+    {
+        // The guard keeps the timeout source of a call that ended in time for the next call; its timer must be re-armed
+        // with that call's timeout, and a source that fired must never come back.
+        var guard = CreateGuard();
+        Task<int> Run(GuardedAction action) => guard.ExecuteAsync(action, _ => Task.FromResult(Interlocked.Increment(ref _runs)));
+        var quick = new GuardedAction(ActionKind.DataExport, "Exporter.Export") { Timeout = TimeSpan.FromMilliseconds(100) };
+
+        _client.CreateStatus = ApprovalStatus.Approved;
+        Assert.Equal(1, await Run(Export()));
+
+        _client.CreateStatus = ApprovalStatus.Pending;
+        var started = TimeProvider.System.GetTimestamp();
+        await Assert.ThrowsAsync<ApprovalTimeoutException>(() => Run(quick));
+        Assert.True(TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromSeconds(20), "The 100 ms timeout applied, not the first call's 30 s.");
+
+        _client.CreateStatus = ApprovalStatus.Approved;
+        Assert.Equal(2, await Run(Export()));
+        Assert.Equal(3, await Run(Export()));
+
+        _client.CreateStatus = ApprovalStatus.Pending;
+        await Assert.ThrowsAsync<ApprovalTimeoutException>(() => Run(quick));
+        Assert.Equal(3, _runs);
+        Assert.Equal(2, _client.Cancels.Count);
+    }
+
+    [Fact]
     public async Task Caller_cancellation_withdraws_the_request_and_never_runs()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));

@@ -30,6 +30,37 @@ public sealed class AllocationTests
         Assert.True(allocated <= 200, $"hash {allocated} bytes");
     }
 
+    [Fact]
+    public void Recomputing_an_unchanged_hash_returns_the_same_string_and_allocates_nothing()
+    {
+        var hasher = new ActionHasher(null);
+        var hash = hasher.ComputeHash(Action, "prod", Nonce);
+
+        Assert.Same(hash, hasher.Recompute(Action, "prod", Nonce, hash));
+        long allocated = Measure(() => hasher.Recompute(Action, "prod", Nonce, hash));
+
+        // Boxing the arguments is the caller's; the comparison itself uses the stack.
+        Assert.True(allocated <= 32, $"recompute {allocated} bytes");
+    }
+
+    [Fact]
+    public void Recomputing_after_a_change_returns_the_new_hash()
+    {
+        var hasher = new ActionHasher(null);
+        var hash = hasher.ComputeHash(Action, "prod", Nonce);
+        var changed = new GuardedAction(ActionKind.DataExport, Action.Name) { Resource = Action.Resource, Destination = Action.Destination, Arguments = Action.Arguments.Skip(1).ToArray() };
+
+        var recomputed = hasher.Recompute(changed, "prod", Nonce, hash);
+
+        Assert.NotEqual(hash, recomputed);
+        Assert.Equal(hasher.ComputeHash(changed, "prod", Nonce), recomputed);
+        Assert.Equal(hasher.ComputeHash(Action, "staging", Nonce), hasher.Recompute(Action, "staging", Nonce, hash));
+
+        // Exact comparison: a hash that differs only in case is not the same hash.
+        var upper = hash.ToUpperInvariant();
+        Assert.Equal(hash, hasher.Recompute(Action, "prod", Nonce, upper));
+    }
+
     internal static long Measure(Func<object> operation)
     {
         for (int i = 0; i < 100; i++)

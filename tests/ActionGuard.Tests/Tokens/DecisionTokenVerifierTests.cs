@@ -37,9 +37,12 @@ public sealed class DecisionTokenVerifierTests : IDisposable
     private Task<ApprovalVerificationException> FailsWith(VerificationCheck check, string token) =>
         FailsWith(check, CreateVerifier(), token);
 
-    private async Task<ApprovalVerificationException> FailsWith(VerificationCheck check, DecisionTokenVerifier verifier, string token)
+    private Task<ApprovalVerificationException> FailsWith(VerificationCheck check, DecisionTokenVerifier verifier, string token) =>
+        FailsWith(check, verifier, token, Expected);
+
+    private async Task<ApprovalVerificationException> FailsWith(VerificationCheck check, DecisionTokenVerifier verifier, string token, DecisionExpectation expected)
     {
-        var ex = await Assert.ThrowsAsync<ApprovalVerificationException>(() => verifier.VerifyAsync(token, Expected).AsTask());
+        var ex = await Assert.ThrowsAsync<ApprovalVerificationException>(() => verifier.VerifyAsync(token, expected).AsTask());
         Assert.Equal(check, ex.Check);
         Assert.Equal("apr_1", ex.ApprovalId);
         return ex;
@@ -204,30 +207,88 @@ public sealed class DecisionTokenVerifierTests : IDisposable
     public async Task Token_without_approvers_fails_the_self_approval_check()
         => await FailsWith(VerificationCheck.SelfApproval, TokenWith(c => c["ag_approvers"] = new List<object>()));
 
-    [Fact]
-    public async Task Initiator_counted_as_approver_fails_the_self_approval_check()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Initiator_counted_as_approver_fails_the_self_approval_check(bool listApprovers)
     {
-        var ex = await FailsWith(VerificationCheck.SelfApproval, TokenWith(c => c["ag_approvers"] = new List<object>
+        var ex = await FailsWith(VerificationCheck.SelfApproval, CreateVerifier(), TokenWith(c => c["ag_approvers"] = new List<object>
         {
             new Dictionary<string, object> { ["iss"] = "https://idp.example.com/", ["sub"] = "alice" },
             new Dictionary<string, object> { ["iss"] = "https://idp.example.com/", ["sub"] = "bob", ["name"] = "Not Bob" },
-        }));
+        }), Expected with { ListApprovers = listApprovers });
         Assert.Contains("bob", ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Initiator_named_by_the_token_counted_as_approver_fails_the_self_approval_check()
-        => await FailsWith(VerificationCheck.SelfApproval, TokenWith(c =>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Initiator_named_by_the_token_counted_as_approver_fails_the_self_approval_check(bool listApprovers)
+        => await FailsWith(VerificationCheck.SelfApproval, CreateVerifier(), TokenWith(c =>
         {
             c["ag_initiator"] = new Dictionary<string, object> { ["iss"] = "https://idp.example.com/", ["sub"] = "alice" };
-        }));
+        }), Expected with { ListApprovers = listApprovers });
 
-    [Fact]
-    public async Task Agent_counted_as_approver_fails_the_self_approval_check()
-        => await FailsWith(VerificationCheck.SelfApproval, TokenWith(c => c["ag_approvers"] = new List<object>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Agent_counted_as_approver_fails_the_self_approval_check(bool listApprovers)
+        => await FailsWith(VerificationCheck.SelfApproval, CreateVerifier(), TokenWith(c => c["ag_approvers"] = new List<object>
         {
             new Dictionary<string, object> { ["sub"] = "agent-1" },
-        }));
+        }), Expected with { ListApprovers = listApprovers });
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Approver_and_initiator_without_issuers_are_the_same_person(bool listApprovers)
+        => await FailsWith(VerificationCheck.SelfApproval, CreateVerifier(), TokenWith(c => c["ag_approvers"] = new List<object>
+        {
+            new Dictionary<string, object> { ["sub"] = "carol", ["iss"] = 42 },
+        }), Expected with { Initiator = new ApprovalParty { Subject = "carol" }, ListApprovers = listApprovers });
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_missing_and_an_empty_issuer_are_the_same_for_the_token_initiator(bool listApprovers)
+        => await FailsWith(VerificationCheck.SelfApproval, CreateVerifier(), TokenWith(c =>
+        {
+            c["ag_initiator"] = new Dictionary<string, object> { ["sub"] = "alice" };
+            c["ag_approvers"] = new List<object> { new Dictionary<string, object> { ["iss"] = "", ["sub"] = "alice" } };
+        }), Expected with { ListApprovers = listApprovers });
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_same_subject_at_another_issuer_is_another_person(bool listApprovers)
+    {
+        var token = TokenWith(c =>
+        {
+            c["ag_initiator"] = new Dictionary<string, object> { ["iss"] = "https://idp.example.com/", ["sub"] = "alice" };
+            c["ag_approvers"] = new List<object>
+            {
+                new Dictionary<string, object> { ["iss"] = "https://other-idp.example.com/", ["sub"] = "alice" },
+                new Dictionary<string, object> { ["iss"] = "https://other-idp.example.com/", ["sub"] = "bob" },
+                new Dictionary<string, object> { ["sub"] = "bob" },
+            };
+        });
+
+        var decision = await CreateVerifier().VerifyAsync(token, Expected with { ListApprovers = listApprovers });
+
+        Assert.Equal(listApprovers ? 3 : 0, decision.Approvers.Count);
+    }
+
+    [Fact]
+    public async Task Unlisted_approvers_are_checked_but_not_returned()
+    {
+        var verifier = CreateVerifier();
+        await FailsWith(VerificationCheck.SelfApproval, verifier, TokenWith(c => c["ag_approvers"] = new List<object> { new Dictionary<string, object> { ["sub"] = "" } }), Expected with { ListApprovers = false });
+
+        var decision = await verifier.VerifyAsync(TokenWith(_ => { }), Expected with { ListApprovers = false });
+
+        Assert.Equal("apr_1", decision.ApprovalId);
+        Assert.Empty(decision.Approvers);
+    }
 
     [Fact]
     public async Task A_token_is_accepted_once_and_its_replay_refused()

@@ -197,6 +197,53 @@ public sealed class JwsVerificationTests : IDisposable
     }
 
     [Theory]
+    [InlineData("https://approvals.example.com", true)]
+    [InlineData("https://approvals.example.com/", true)]
+    [InlineData("https://approvals.example.com///", true)]
+    [InlineData("https:\\/\\/approvals.example.com\\/", true)]
+    [InlineData("https://approvals.ex\\u0061mple.com", true)]
+    [InlineData("https://approvals.example.co", false)]
+    [InlineData("https://approvals.example.comm", false)]
+    [InlineData("https://approvals.example.com/v1", false)]
+    [InlineData("HTTPS://approvals.example.com", false)]
+    [InlineData("", false)]
+    public async Task The_issuer_matches_exactly_escaped_or_not(string jsonIssuer, bool matches)
+    {
+        var payload = System.Text.Json.JsonSerializer.Serialize(Claims)
+            .Replace("\"https://approvals.example.com\"", $"\"{jsonIssuer}\"", StringComparison.Ordinal);
+        var token = RawJws.SignPayload(Es256Header, payload, RawJws.Es(_p256, HashAlgorithmName.SHA256));
+        if (matches)
+        {
+            await Passes(token);
+        }
+        else
+        {
+            await FailsWith(VerificationCheck.Issuer, token);
+        }
+    }
+
+    [Theory]
+    [InlineData("\\u0061lice", "https://idp.example.com/", true)]
+    [InlineData("alice", "https:\\/\\/idp.example.com\\/", true)]
+    [InlineData("alic\\u0065s", "https://idp.example.com/", false)]
+    [InlineData("alice", "https://idp.example.com", false)]
+    public async Task The_token_initiator_is_compared_with_approvers_escaped_or_not(string subject, string issuer, bool same)
+    {
+        var payload = System.Text.Json.JsonSerializer.Serialize(Claims)
+            .Replace("\"ag_initiator\":{\"iss\":\"https://idp.example.com/\",\"sub\":\"bob\"}", $"\"ag_initiator\":{{\"iss\":\"{issuer}\",\"sub\":\"{subject}\"}}", StringComparison.Ordinal);
+        Assert.Contains(subject, payload, StringComparison.Ordinal);
+        var token = RawJws.SignPayload(Es256Header, payload, RawJws.Es(_p256, HashAlgorithmName.SHA256));
+        if (same)
+        {
+            await FailsWith(VerificationCheck.SelfApproval, token);
+        }
+        else
+        {
+            await Passes(token);
+        }
+    }
+
+    [Theory]
     [InlineData("es256")]
     [InlineData("Es256")]
     [InlineData("ES256 ")]
