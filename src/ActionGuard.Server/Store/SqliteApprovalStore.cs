@@ -240,18 +240,7 @@ internal sealed class SqliteApprovalStore : IApprovalStore, IDisposable
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            using var data = JsonDocument.Parse(reader.GetString(5));
-            records.Add(new AuditRecord
-            {
-                Seq = reader.GetInt64(0),
-                At = reader.GetString(1),
-                Type = reader.GetString(2),
-                ApprovalId = reader.IsDBNull(3) ? null : reader.GetString(3),
-                Actor = reader.GetString(4),
-                Data = data.RootElement.Clone(),
-                PrevHash = reader.GetString(6),
-                Hash = reader.GetString(7),
-            });
+            records.Add(StoreJson.ReadAuditRecord(reader));
         }
 
         return records;

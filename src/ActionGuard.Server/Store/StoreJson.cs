@@ -1,3 +1,5 @@
+using System.Data.Common;
+using ActionGuard.Server.Audit;
 using System.Text.Json;
 using ActionGuard.Server.Approvals;
 
@@ -32,5 +34,25 @@ internal static class StoreJson
     {
         using var document = JsonDocument.Parse(json);
         return document.RootElement.EnumerateArray().Select(g => g.GetString() ?? string.Empty).ToArray();
+    }
+
+    /// <summary>
+    /// Maps one row of <c>SELECT seq, at, type, approval_id, actor, data, prev_hash, hash FROM audit</c>, the column order
+    /// both stores read the log in.
+    /// </summary>
+    public static AuditRecord ReadAuditRecord(DbDataReader reader)
+    {
+        using var data = JsonDocument.Parse(reader.GetString(5));
+        return new AuditRecord
+        {
+            Seq = reader.GetInt64(0),
+            At = reader.GetString(1),
+            Type = reader.GetString(2),
+            ApprovalId = reader.IsDBNull(3) ? null : reader.GetString(3),
+            Actor = reader.GetString(4),
+            Data = data.RootElement.Clone(),
+            PrevHash = reader.GetString(6),
+            Hash = reader.GetString(7),
+        };
     }
 }

@@ -27,6 +27,10 @@ public sealed class BrowserFixture : ReviewFixture
         }
 
         await base.InitializeAsync();
+
+        // CI runs every test project at once on two cores: Playwright's 5-second default for expectations is too tight
+        // there, while actions and navigations already wait 30 seconds.
+        Assertions.SetDefaultExpectTimeout(30_000);
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -688,18 +688,7 @@ internal sealed class PostgresApprovalStore : IApprovalStore, IAsyncDisposable, 
         using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            using var data = JsonDocument.Parse(reader.GetString(5));
-            records.Add(new AuditRecord
-            {
-                Seq = reader.GetInt64(0),
-                At = reader.GetString(1),
-                Type = reader.GetString(2),
-                ApprovalId = reader.IsDBNull(3) ? null : reader.GetString(3),
-                Actor = reader.GetString(4),
-                Data = data.RootElement.Clone(),
-                PrevHash = reader.GetString(6),
-                Hash = reader.GetString(7),
-            });
+            records.Add(StoreJson.ReadAuditRecord(reader));
         }
 
         return records;
