@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ActionGuard.Server.LoadTest;
 using ActionGuard.Server.LoadTest.Infrastructure;
 using ActionGuard.Server.LoadTest.Scenarios;
+using ActionGuard.TestSupport;
 
 // dotnet run -c Release --project benchmarks/ActionGuard.Server.LoadTest -- [--scenarios waiting,cycles,wake] ...
 // The same program is the server child: --serve <settings.json>.
@@ -32,7 +33,7 @@ var report = new Report();
 var clock = Stopwatch.StartNew();
 report.LoadAverages.Add("start " + Report.LoadAverage());
 var failed = false;
-await using (var issuer = await TestIssuer.StartAsync())
+await using (var issuer = await TestOidcIssuer.StartAsync())
 {
     async Task RunAsync(string name, int agents, Func<Harness, Task> scenario)
     {

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ActionGuard.Client;
+using ActionGuard.TestSupport;
 
 namespace ActionGuard.Server.LoadTest.Infrastructure;
 
@@ -37,7 +38,7 @@ internal sealed class Harness : IAsyncDisposable
 
     public IReadOnlyList<string> ApproverTokens { get; }
 
-    public static async Task<Harness> StartAsync(TestIssuer issuer, int agents, int approvers, bool serverGc, CancellationToken cancellationToken)
+    public static async Task<Harness> StartAsync(TestOidcIssuer issuer, int agents, int approvers, bool serverGc, CancellationToken cancellationToken)
     {
         var folder = Path.Combine(Path.GetTempPath(), "ag-load", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -51,7 +52,7 @@ internal sealed class Harness : IAsyncDisposable
                 ["Issuers"] = new JsonArray(new JsonObject
                 {
                     ["Issuer"] = issuer.Issuer,
-                    ["Audience"] = TestIssuer.Audience,
+                    ["Audience"] = TestOidcIssuer.Audience,
                     ["RequireHttpsMetadata"] = false,
                 }),
                 [nameof(ActionGuardServerOptions.Agents)] = new JsonObject
@@ -80,7 +81,7 @@ internal sealed class Harness : IAsyncDisposable
         };
         var http = new HttpClient(handler, disposeHandler: false) { BaseAddress = server.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
         var clients = keys.Select(key => new ApprovalClient(http, new ApprovalClientOptions { Endpoint = server.BaseAddress, ApiKey = key })).ToList();
-        var tokens = Enumerable.Range(0, approvers).Select(i => issuer.IssueToken("approver-" + i, TimeSpan.FromHours(2))).ToList();
+        var tokens = Enumerable.Range(0, approvers).Select(i => issuer.IssueToken("approver-" + i, name: "approver-" + i, lifetime: TimeSpan.FromHours(2))).ToList();
         return new Harness(folder, server, handler, http, clients, tokens);
     }
 

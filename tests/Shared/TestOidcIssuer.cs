@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace ActionGuard.Server.Tests.TestSupport;
+namespace ActionGuard.TestSupport;
 
 // A real OIDC issuer on 127.0.0.1: discovery document and JWKS over HTTP, and tokens signed with its ES256 key.
 public sealed class TestOidcIssuer : IAsyncDisposable
