@@ -46,6 +46,28 @@ public sealed class SlackEmailMappingTests(IdpFixture fixture) : IClassFixture<I
         Assert.Contains("now approved", ephemeral.Body, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_initiator_mapped_by_email_cannot_approve_their_own_request_from_slack()
+    {
+        await using var slack = await StartAsync();
+        await using var host = ServerHost.StartInMemory(Idp, s => Configure(s, slack));
+        using var agent = host.CreateClient(ServerHost.AgentKey);
+        using var client = host.CreateClient();
+        await SignInAsync(host, "carol", CarolEmail, verified: true, groups: ["ops"]);
+        _slackUsers["U-CAROL"] = SlackUser("U-CAROL", CarolEmail);
+
+        // Carol asked the agent for this action; mapping her Slack account to her IdP identity must not let her approve it.
+        var id = await Api.CreatePendingAsync(agent, Api.Body(kind: "infrastructure_mutation", initiator: Api.Party("carol", Idp.Issuer)));
+        var response = await PostInteractionAsync(client, BlockAction("U-CAROL", SlackMessages.ApproveAction, id));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var ephemeral = await slack.WaitForAsync(r => r.Path == "/api/chat.postEphemeral");
+        Assert.Contains("did not count", ephemeral.Body, StringComparison.Ordinal);
+        Assert.Contains("Nothing changed", ephemeral.Body, StringComparison.Ordinal);
+        Assert.Equal("pending", (await Api.GetAsync(agent, "v1/approvals/" + id)).ApprovalStatus);
+        Assert.DoesNotContain(await host.Store.ReadAuditAsync(0, 1000), r => r.Type == AuditTypes.Decided);
+    }
+
     [Theory]
     [InlineData("unverified")]
     [InlineData("unknown")]
