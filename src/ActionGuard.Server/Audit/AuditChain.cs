@@ -19,6 +19,17 @@ internal static class AuditChain
     public static string FormatTime(DateTimeOffset at) =>
         at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// The time a record appended after <paramref name="previous"/> (the last record's <see cref="FormatTime"/> form, or
+    /// empty) carries: its own, unless that is earlier. Stores stamp entries before they hold the chain's tail, so
+    /// without this a record could carry an earlier time than the one before it.
+    /// </summary>
+    public static string TimeAfter(DateTimeOffset at, string previous)
+    {
+        var text = FormatTime(at);
+        return string.CompareOrdinal(text, previous) < 0 ? previous : text;
+    }
+
     public static string ComputeHash(string prevHash, long seq, string at, string type, string? approvalId, string actor, JsonElement data)
     {
         var buffer = new ArrayBufferWriter<byte>(256);

@@ -505,12 +505,7 @@ internal sealed class SqliteApprovalStore : IApprovalStore, IDisposable
         foreach (var entry in audit)
         {
             seq++;
-            var at = AuditChain.FormatTime(entry.At);
-            if (string.CompareOrdinal(at, last) < 0)
-            {
-                at = last;
-            }
-
+            var at = AuditChain.TimeAfter(entry.At, last);
             last = at;
             var hash = AuditChain.ComputeHash(prev, seq, at, entry.Type, entry.ApprovalId, entry.Actor, entry.Data);
             using var insert = Command(

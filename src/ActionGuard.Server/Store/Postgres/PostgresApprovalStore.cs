@@ -586,13 +586,8 @@ internal sealed class PostgresApprovalStore : IApprovalStore, IAsyncDisposable, 
             {
                 seq++;
 
-                // Times are taken before the tail lock, possibly on another instance: never let the chain go back in time.
-                var at = AuditChain.FormatTime(entry.At);
-                if (string.CompareOrdinal(at, last) < 0)
-                {
-                    at = last;
-                }
-
+                // Times are taken before the tail lock, possibly on another instance.
+                var at = AuditChain.TimeAfter(entry.At, last);
                 last = at;
                 var hash = AuditChain.ComputeHash(prev, seq, at, entry.Type, entry.ApprovalId, entry.Actor, entry.Data);
                 batch.BatchCommands.Add(new NpgsqlBatchCommand($"INSERT INTO audit ({AuditColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8);")
