@@ -91,6 +91,7 @@ public sealed partial class PackageContentsTests(PackedPackages packages)
     [Theory]
     [InlineData("ActionGuard.Testing")]
     [InlineData("ActionGuard.Server")]
+    [InlineData("ActionGuard.AI")]
     public void Library_packages_depend_on_the_ActionGuard_package_of_the_same_version(string id)
     {
         using var package = new NuGetPackage(packages.PackageFile(id));
@@ -133,6 +134,7 @@ public sealed partial class PackageContentsTests(PackedPackages packages)
     [InlineData("ActionGuard", "lib/net10.0/ActionGuard.pdb")]
     [InlineData("ActionGuard.Testing", "lib/net10.0/ActionGuard.Testing.pdb")]
     [InlineData("ActionGuard.Server", "lib/net10.0/ActionGuard.Server.pdb")]
+    [InlineData("ActionGuard.AI", "lib/net10.0/ActionGuard.AI.pdb")]
     public void Symbol_package_has_a_portable_pdb_whose_sources_link_to_the_packed_commit(string id, string pdb)
     {
         using var symbols = new NuGetPackage(packages.SymbolPackageFile(id));

@@ -152,12 +152,23 @@ internal static class GuardedPlanBuilder
                 "use a positive number of seconds, or 0 for the configured default.");
         }
 
+        var templateParameters = new TemplateArgument[parameters.Length];
+        for (var p = 0; p < parameters.Length; p++)
+        {
+            templateParameters[p] = new TemplateArgument(
+                namingParameters[p].Name,
+                namingParameters[p].ParameterType == typeof(CancellationToken) ? "a CancellationToken, which is not an argument of the action."
+                : sensitive[p] ? ActionTemplate.SensitiveRefusal
+                : null);
+        }
+
+        var owner = "[RequiresApproval] on " + display;
         var resource = attribute.Resource is null
             ? null
-            : ActionTemplate.Parse(attribute.Resource, nameof(RequiresApprovalAttribute.Resource), display, namingParameters, sensitive);
+            : ActionTemplate.Parse(attribute.Resource, nameof(RequiresApprovalAttribute.Resource), owner, templateParameters);
         var destination = attribute.Destination is null
             ? null
-            : ActionTemplate.Parse(attribute.Destination, nameof(RequiresApprovalAttribute.Destination), display, namingParameters, sensitive);
+            : ActionTemplate.Parse(attribute.Destination, nameof(RequiresApprovalAttribute.Destination), owner, templateParameters);
 
         Func<IActionGuard, GuardedAction, TargetCall, CancellationToken, object>? runner = null;
         if (resultType is not null)

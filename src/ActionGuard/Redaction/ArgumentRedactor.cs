@@ -16,6 +16,8 @@ namespace ActionGuard.Redaction;
 /// <item><description>An argument marked <see cref="SensitiveAttribute"/> (<see cref="ActionArgument.IsSensitive"/>), and any argument,
 /// property or dictionary key whose name says secret (see <see cref="SensitiveNameMatcher"/>), becomes <c>"[sensitive]"</c>
 /// at any depth, counted as <c>sensitive</c>.</description></item>
+/// <item><description>A payload argument (<see cref="ActionArgument.IsPayload"/>) becomes <c>"[payload]"</c>: its data classes,
+/// counts and masked samples travel instead.</description></item>
 /// <item><description>Text is scanned by <see cref="SecretPatterns"/>; each secret becomes <c>[redacted:&lt;class&gt;]</c>, counted as
 /// <c>secret.&lt;class&gt;</c>. Text longer than <see cref="RedactionOptions.MaxStringLength"/> is then cut, with
 /// <c>…[+N chars]</c>; scanning first means a secret cannot be half-kept at the cut.</description></item>
@@ -30,6 +32,7 @@ namespace ActionGuard.Redaction;
 internal sealed class ArgumentRedactor
 {
     internal const string SensitiveMarker = "[sensitive]";
+    internal const string PayloadMarker = "[payload]";
     internal const string MaxDepthMarker = "[max depth]";
     internal const string SensitiveDataClass = "sensitive";
 
@@ -79,6 +82,11 @@ internal sealed class ArgumentRedactor
                 if (argument.IsSensitive || _names.IsSensitive(argument.Name))
                 {
                     WriteSensitive(ref writer, ref counts);
+                }
+                else if (argument.IsPayload)
+                {
+                    // The data itself stays here: the reviewer learns its classes, counts and masked samples instead.
+                    writer.WriteString(PayloadMarker);
                 }
                 else
                 {

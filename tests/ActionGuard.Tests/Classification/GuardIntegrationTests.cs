@@ -57,6 +57,8 @@ public sealed class GuardIntegrationTests : IDisposable
         Assert.Equal(1, request.DataClasses["secret.aws_access_key"]); // counted by both the redactor and the classifier, once
         Assert.Equal(["DE** **** **** **** **30 00".Replace(" ", "", StringComparison.Ordinal)], request.DataSamples![DataClassNames.Iban]);
         Assert.DoesNotContain("DE89370400440532013000", System.Text.Json.JsonSerializer.Serialize(request.DataSamples), StringComparison.Ordinal);
+        Assert.Equal("[payload]", request.Arguments["body"].GetString());
+        Assert.DoesNotContain("ann@example.com", System.Text.Json.JsonSerializer.Serialize(request.Arguments), StringComparison.Ordinal);
     }
 
     [Fact]
