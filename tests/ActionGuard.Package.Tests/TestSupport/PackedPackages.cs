@@ -13,7 +13,7 @@ namespace ActionGuard.Package.Tests.TestSupport;
 public sealed class PackedPackages : IAsyncLifetime
 {
     /// <summary>The package ids this repository ships.</summary>
-    public static readonly IReadOnlyList<string> Ids = ["ActionGuard", "ActionGuard.Testing", "ActionGuard.Server", "ActionGuard.Cli"];
+    public static readonly IReadOnlyList<string> Ids = ["ActionGuard", "ActionGuard.Testing", "ActionGuard.Server", "ActionGuard.Cli", "ActionGuard.AI", "ActionGuard.Mcp"];
 
     private static readonly string[] Projects =
     [
@@ -21,6 +21,8 @@ public sealed class PackedPackages : IAsyncLifetime
         "src/ActionGuard.Testing/ActionGuard.Testing.csproj",
         "src/ActionGuard.Server/ActionGuard.Server.csproj",
         "src/ActionGuard.Cli/ActionGuard.Cli.csproj",
+        "src/ActionGuard.AI/ActionGuard.AI.csproj",
+        "src/ActionGuard.Mcp/ActionGuard.Mcp.csproj",
     ];
 
     private DotnetResult? _pack;
