@@ -136,6 +136,7 @@ public sealed partial class PackageContentsTests(PackedPackages packages)
     [InlineData("ActionGuard.Server", "lib/net10.0/ActionGuard.Server.pdb")]
     [InlineData("ActionGuard.AI", "lib/net10.0/ActionGuard.AI.pdb")]
     [InlineData("ActionGuard.Mcp", "lib/net10.0/ActionGuard.Mcp.pdb")]
+    [InlineData("ActionGuard.SemanticKernel", "lib/net10.0/ActionGuard.SemanticKernel.pdb")]
     public void Symbol_package_has_a_portable_pdb_whose_sources_link_to_the_packed_commit(string id, string pdb)
     {
         using var symbols = new NuGetPackage(packages.SymbolPackageFile(id));

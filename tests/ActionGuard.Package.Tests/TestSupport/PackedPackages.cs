@@ -13,7 +13,7 @@ namespace ActionGuard.Package.Tests.TestSupport;
 public sealed class PackedPackages : IAsyncLifetime
 {
     /// <summary>The package ids this repository ships.</summary>
-    public static readonly IReadOnlyList<string> Ids = ["ActionGuard", "ActionGuard.Testing", "ActionGuard.Server", "ActionGuard.Cli", "ActionGuard.AI", "ActionGuard.Mcp"];
+    public static readonly IReadOnlyList<string> Ids = ["ActionGuard", "ActionGuard.Testing", "ActionGuard.Server", "ActionGuard.Cli", "ActionGuard.AI", "ActionGuard.Mcp", "ActionGuard.SemanticKernel"];
 
     private static readonly string[] Projects =
     [
@@ -23,6 +23,7 @@ public sealed class PackedPackages : IAsyncLifetime
         "src/ActionGuard.Cli/ActionGuard.Cli.csproj",
         "src/ActionGuard.AI/ActionGuard.AI.csproj",
         "src/ActionGuard.Mcp/ActionGuard.Mcp.csproj",
+        "src/ActionGuard.SemanticKernel/ActionGuard.SemanticKernel.csproj",
     ];
 
     private DotnetResult? _pack;
