@@ -121,6 +121,95 @@ public sealed class ConsumerProjectTests(PackedPackages packages)
     }
 
     [Fact]
+    public async Task A_chat_client_with_UseActionGuard_runs_an_approved_tool_call_and_tells_the_model_of_a_denial()
+    {
+        // A user's agent on the newer Microsoft.Extensions.AI 11.0.0 (ActionGuard.AI is built against 10.11.0).
+        var app = packages.CreateProjectDirectory("chat-agent");
+        await File.WriteAllTextAsync(Path.Combine(app, "ChatAgent.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="ActionGuard.AI" Version="{packages.Version}" />
+                <PackageReference Include="ActionGuard.Testing" Version="{packages.Version}" />
+                <PackageReference Include="Microsoft.Extensions.AI" Version="11.0.0" />
+              </ItemGroup>
+            </Project>
+            """);
+        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), """
+            using ActionGuard;
+            using ActionGuard.Testing;
+            using Microsoft.Extensions.AI;
+            using Microsoft.Extensions.DependencyInjection;
+
+            using var backend = new InMemoryApprovalBackend();
+            backend.RespondWith(ApprovalScript.Approve("alice@example.com"));
+            backend.When(a => a.Action.Resource == "iam://roles/admin").RespondWith(ApprovalScript.Deny("bob@example.com", "no admins"));
+
+            var services = new ServiceCollection();
+            services.AddActionGuard(o => o.AgentId = "chat-agent").UseInMemoryBackend(backend);
+            await using var provider = services.BuildServiceProvider();
+
+            var iam = new Iam();
+            using var client = new ChatClientBuilder(new TwoCallModel()).UseActionGuard().UseFunctionInvocation().Build(provider);
+            var response = await client.GetResponseAsync("grant", new ChatOptions { Tools = [AIFunctionFactory.Create(iam.Grant, "grant")] });
+
+            Console.WriteLine($"granted: {string.Join(",", iam.Granted)}");
+            Console.WriteLine($"model read: {response.Messages.SelectMany(m => m.Contents).OfType<FunctionResultContent>().Last().Result}");
+            Console.WriteLine($"backend saw {backend.Requests.Count} requests");
+            return 0;
+
+            sealed class Iam
+            {
+                public List<string> Granted { get; } = [];
+
+                [RequiresApproval(ActionKind.PermissionChange, Resource = "iam://roles/{role}")]
+                public string Grant(string user, string role)
+                {
+                    Granted.Add($"{role}:{user}");
+                    return "ok";
+                }
+            }
+
+            // A deterministic model: one turn asks for two grants, the next one answers.
+            sealed class TwoCallModel : IChatClient
+            {
+                private int _turn;
+
+                public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+                    Task.FromResult(new ChatResponse(_turn++ == 0
+                        ? new ChatMessage(ChatRole.Assistant, [
+                            new FunctionCallContent("1", "grant", new Dictionary<string, object?> { ["user"] = "ann", ["role"] = "reader" }),
+                            new FunctionCallContent("2", "grant", new Dictionary<string, object?> { ["user"] = "ann", ["role"] = "admin" })])
+                        : new ChatMessage(ChatRole.Assistant, "done")));
+
+                public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+                    throw new NotSupportedException();
+
+                public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+                public void Dispose()
+                {
+                }
+            }
+            """);
+
+        var run = await DotnetCli.RunAsync(app, ["run", "-c", "Release"]);
+
+        Assert.True(run.Succeeded, run.ToString());
+        Assert.Contains("granted: reader:ann", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("admin:ann", run.Output, StringComparison.Ordinal);
+        Assert.Contains("denied by", run.Output, StringComparison.Ordinal);
+        Assert.Contains("no admins", run.Output, StringComparison.Ordinal);
+        Assert.Contains("backend saw 2 requests", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_packaged_analyzer_fails_a_build_with_unguarded_exports_and_writes_SARIF()
     {
         var app = packages.CreateProjectDirectory("unguarded-app");
