@@ -53,7 +53,7 @@ internal static class ArgumentValueWriter
                 WriteStream(ref writer, stream);
                 break;
             default:
-                CanonicalJson.WriteElement(ref writer, ToElement(value!, options));
+                CanonicalJson.WriteElement(ref writer, ToElement(value!, options), exactNumbers: true);
                 break;
         }
     }
@@ -351,6 +351,62 @@ internal static class ArgumentValueWriter
         }
 
         writer.WriteStringAscii(digits);
+    }
+
+    /// <summary>
+    /// Writes a JSON number exactly, as the value it stands for: through the same rule as a <see cref="decimal"/>
+    /// argument when <see cref="decimal"/> holds it exactly (a double where the double is that number, else its exact
+    /// digits as a string), otherwise as its normalised exact digits and exponent as a string. Equal numbers
+    /// (<c>1.50</c>, <c>1.5</c>, <c>15e-1</c>) write alike; numbers that differ anywhere, even beyond double or decimal
+    /// precision, never do.
+    /// </summary>
+    internal static void WriteJsonNumber(ref CanonicalJsonWriter writer, JsonElement element)
+    {
+        var raw = element.GetRawText();
+        var exact = NormalizeNumber(raw);
+        if (element.TryGetDecimal(out decimal value)
+            && string.Equals(NormalizeNumber(value.ToString(CultureInfo.InvariantCulture)), exact, StringComparison.Ordinal))
+        {
+            Span<byte> scratch = stackalloc byte[ScratchBytes];
+            WriteDecimal(ref writer, value, scratch);
+            return;
+        }
+
+        writer.WriteString(exact);
+    }
+
+    // "-0012.3400e+2" → "-1.234e3"; every representation of one value gives one string, and different values differ.
+    private static string NormalizeNumber(string raw)
+    {
+        var span = raw.AsSpan();
+        var negative = span.Length > 0 && span[0] == '-';
+        if (negative)
+        {
+            span = span[1..];
+        }
+
+        var exponentAt = span.IndexOfAny('e', 'E');
+        long exponent = 0;
+        if (exponentAt >= 0)
+        {
+            exponent = long.Parse(span[(exponentAt + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+            span = span[..exponentAt];
+        }
+
+        var point = span.IndexOf('.');
+        var digits = point >= 0 ? string.Concat(span[..point], span[(point + 1)..]) : span.ToString();
+        var integerDigits = point >= 0 ? point : span.Length;
+        var leading = digits.Length - digits.TrimStart('0').Length;
+        var significant = digits.Trim('0');
+        if (significant.Length == 0)
+        {
+            return "0";
+        }
+
+        // The value is 0.<significant> × 10^(integerDigits - leading + exponent); written as d.ddd e x.
+        var scale = integerDigits - leading + exponent - 1;
+        var mantissa = significant.Length == 1 ? significant : significant[0] + "." + significant[1..];
+        return string.Create(CultureInfo.InvariantCulture, $"{(negative ? "-" : string.Empty)}{mantissa}e{scale}");
     }
 
     private static void WriteFormattedString<T>(ref CanonicalJsonWriter writer, T value, scoped Span<byte> scratch)

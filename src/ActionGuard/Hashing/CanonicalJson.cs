@@ -18,7 +18,8 @@ namespace ActionGuard.Hashing;
 /// </para>
 /// <para>
 /// Numbers are read as doubles, as RFC 8785 requires; integers beyond 2^53 therefore lose precision. Data that must
-/// keep them exactly should carry them as strings.
+/// keep them exactly should carry them as strings. (The action hash does not use this rule: it keeps every number
+/// exactly.)
 /// </para>
 /// </remarks>
 public static class CanonicalJson
@@ -56,24 +57,34 @@ public static class CanonicalJson
         WriteElement(ref writer, element);
     }
 
-    internal static void WriteElement(ref CanonicalJsonWriter writer, JsonElement element)
+    /// <summary>Writes <paramref name="element"/> canonically.</summary>
+    /// <param name="writer">The writer.</param>
+    /// <param name="element">The value.</param>
+    /// <param name="exactNumbers">
+    /// <see langword="false"/> reads numbers as doubles, as RFC 8785 prescribes; <see langword="true"/> (the action hash)
+    /// keeps every number exactly, see <see cref="ArgumentValueWriter.WriteJsonNumber"/>.
+    /// </param>
+    internal static void WriteElement(ref CanonicalJsonWriter writer, JsonElement element, bool exactNumbers = false)
     {
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
-                WriteObject(ref writer, element);
+                WriteObject(ref writer, element, exactNumbers);
                 break;
             case JsonValueKind.Array:
                 writer.WriteStartArray();
                 foreach (JsonElement item in element.EnumerateArray())
                 {
-                    WriteElement(ref writer, item);
+                    WriteElement(ref writer, item, exactNumbers);
                 }
 
                 writer.WriteEndArray();
                 break;
             case JsonValueKind.String:
                 writer.WriteString(GetString(element));
+                break;
+            case JsonValueKind.Number when exactNumbers:
+                ArgumentValueWriter.WriteJsonNumber(ref writer, element);
                 break;
             case JsonValueKind.Number:
                 if (!element.TryGetDouble(out double number))
@@ -99,7 +110,7 @@ public static class CanonicalJson
         }
     }
 
-    private static void WriteObject(ref CanonicalJsonWriter writer, JsonElement element)
+    private static void WriteObject(ref CanonicalJsonWriter writer, JsonElement element, bool exactNumbers)
     {
         int count = element.GetPropertyCount();
         KeyValuePair<string, JsonElement>[] members = ArrayPool<KeyValuePair<string, JsonElement>>.Shared.Rent(Math.Max(count, 1));
@@ -125,7 +136,7 @@ public static class CanonicalJson
                 }
 
                 writer.WritePropertyName(sorted[j].Key);
-                WriteElement(ref writer, sorted[j].Value);
+                WriteElement(ref writer, sorted[j].Value, exactNumbers);
             }
 
             writer.WriteEndObject();

@@ -276,6 +276,51 @@ public sealed class ActionHasherTests
     public void An_argument_without_a_name_is_refused()
         => Assert.Throws<ArgumentException>(() => Hash(WithArguments(new("a", 1), default), null));
 
+    [Theory]
+    [InlineData("12345678901234567891", "12345678901234567892")]
+    [InlineData("9007199254740993", "9007199254740992")]
+    [InlineData("0.1000000000000000000000000000001", "0.1")]
+    [InlineData("123456789012345678901234567890123", "123456789012345678901234567890124")]
+    [InlineData("1e400", "1e401")]
+    [InlineData("333333333.33333329", "333333333.3333333")]
+    public void Json_numbers_that_differ_beyond_double_precision_hash_differently(string a, string b)
+    {
+        // Tool calls arrive as JSON: a value changed while the request is pending must not still match.
+        Assert.NotEqual(
+            Hash(WithArguments(new ActionArgument("n", JsonDocument.Parse(a).RootElement)), null),
+            Hash(WithArguments(new ActionArgument("n", JsonDocument.Parse(b).RootElement)), null));
+        Assert.NotEqual(
+            Hash(WithArguments(new ActionArgument("o", JsonDocument.Parse($$"""{"x":[{"n":{{a}}}]}""").RootElement)), null),
+            Hash(WithArguments(new ActionArgument("o", JsonDocument.Parse($$"""{"x":[{"n":{{b}}}]}""").RootElement)), null));
+    }
+
+    [Theory]
+    [InlineData("1.50", "1.5")]
+    [InlineData("100", "1e2")]
+    [InlineData("15e-1", "1.5")]
+    [InlineData("-0.0", "0")]
+    [InlineData("1.0e400", "10e399")]
+    public void Equal_json_numbers_hash_alike(string a, string b)
+        => Assert.Equal(
+            Hash(WithArguments(new ActionArgument("n", JsonDocument.Parse(a).RootElement)), null),
+            Hash(WithArguments(new ActionArgument("n", JsonDocument.Parse(b).RootElement)), null));
+
+    [Fact]
+    public void Nested_CLR_numbers_beyond_double_precision_hash_differently()
+    {
+        static string HashOf(object nested) => Hash(WithArguments(new ActionArgument("o", new Dictionary<string, object?> { ["n"] = nested })), null);
+
+        Assert.NotEqual(HashOf(9007199254740993L), HashOf(9007199254740992L));
+        Assert.NotEqual(HashOf(0.1000000000000000000000000001m), HashOf(0.1m));
+        Assert.Equal(HashOf(1.50m), HashOf(1.5m));
+    }
+
+    [Fact]
+    public void JSON_number_and_the_same_decimal_argument_hash_alike()
+        => Assert.Equal(
+            Hash(WithArguments(new ActionArgument("n", JsonDocument.Parse("19.990").RootElement)), null),
+            Hash(WithArguments(new ActionArgument("n", 19.99m)), null));
+
     [Fact]
     public void Nested_object_values_are_canonicalized()
     {
