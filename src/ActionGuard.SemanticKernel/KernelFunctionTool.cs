@@ -39,14 +39,9 @@ internal sealed class KernelFunctionTool : AIFunction
     public static GuardedAIFunction? GuardIfRequired(KernelFunction function, ActionGuardKernelOptions options)
     {
         var tool = new KernelFunctionTool(function);
-        if (options.TryGetConfigured(function.Name, out var configured))
-        {
-            return tool.WithActionGuard(configured.Kind, configured.Configure);
-        }
-
-        return function.UnderlyingMethod?.GetCustomAttribute<RequiresApprovalAttribute>(inherit: true) is not null
+        return options.Tools.TryGuard(tool) ?? (function.UnderlyingMethod?.GetCustomAttribute<RequiresApprovalAttribute>(inherit: true) is not null
             ? tool.WithActionGuard()
-            : null;
+            : null);
     }
 
     /// <summary>Returns whether <paramref name="function"/> is being run by its guarded plugin, after approval.</summary>

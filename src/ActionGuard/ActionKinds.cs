@@ -36,7 +36,13 @@ public static partial class ActionKinds
     /// <returns><see langword="true"/> when the name can be used as a kind.</returns>
     public static bool IsValidName(string? name) => name is not null && KindNamePattern().IsMatch(name);
 
-    internal static string ValidateCustom(string name, string paramName)
+    /// <summary>Returns <paramref name="name"/> when it is a valid kind name, and throws a message that says the rule otherwise.</summary>
+    /// <param name="name">The candidate kind name.</param>
+    /// <param name="paramName">The parameter or property the name came from, for the exception.</param>
+    /// <returns><paramref name="name"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is not valid; see <see cref="IsValidName"/>.</exception>
+    public static string ValidateCustom(string name, string paramName)
     {
         ArgumentNullException.ThrowIfNull(name, paramName);
         if (!IsValidName(name))

@@ -13,7 +13,7 @@ public sealed class KernelGuardTests : IDisposable
 
     public void Dispose() => _backend.Dispose();
 
-    private Kernel CreateKernel(bool filter, bool wrapPlugin)
+    private Kernel CreateKernel(bool filter, bool wrapPlugin, Action<ActionGuardKernelOptions>? configure = null)
     {
         var builder = Kernel.CreateBuilder();
         builder.Services.AddActionGuard(o => o.AgentId = "sk-agent").UseInMemoryBackend(_backend);
@@ -21,7 +21,7 @@ public sealed class KernelGuardTests : IDisposable
         builder.Plugins.Add(wrapPlugin ? plugin.WithActionGuard() : plugin);
         if (filter)
         {
-            builder.AddActionGuard();
+            builder.AddActionGuard(configure);
         }
 
         return builder.Build();
@@ -120,6 +120,19 @@ public sealed class KernelGuardTests : IDisposable
         Assert.Equal("granted reader to partner", result.GetValue<object>()?.ToString());
         Assert.Equal(["grant reader to partner"], _iam.Runs);
         Assert.Single(_backend.Requests); // the filter does not ask a second time for a plugin that is guarded already
+    }
+
+    [Fact]
+    public async Task Function_named_in_the_options_is_guarded_without_an_attribute()
+    {
+        _backend.RespondWith(ApprovalScript.Deny("alice@example.com", "roles are private"));
+        var kernel = CreateKernel(filter: true, wrapPlugin: false, o => o.Tools.Guard("list_roles", "iam.read"));
+
+        var result = await kernel.InvokeAsync("iam", "list_roles", new KernelArguments());
+
+        Assert.Contains("roles are private", result.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(_iam.Runs);
+        Assert.Equal("iam.read", Assert.Single(_backend.Requests).Request.Action.Kind);
     }
 
     public sealed class IamPlugin

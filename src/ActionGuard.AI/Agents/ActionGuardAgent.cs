@@ -64,7 +64,7 @@ internal sealed class ActionGuardAgent : DelegatingAIAgent
         };
 
         var original = run.ChatClientFactory;
-        var tools = _options.Tools;
+        var tools = _options.ChatClient;
         run.ChatClientFactory = client =>
         {
             var inner = original is null ? client : original(client);

@@ -6,8 +6,8 @@ namespace ActionGuard.AI;
 /// <summary>Configures ActionGuard on a Microsoft Agent Framework agent.</summary>
 public sealed class ActionGuardAgentOptions
 {
-    /// <summary>Gets the tool options: which tools are guarded, and how.</summary>
-    public ActionGuardChatClientOptions Tools { get; } = new();
+    /// <summary>Gets the options of the guarded chat client each run gets: which tools are guarded, and how.</summary>
+    public ActionGuardChatClientOptions ChatClient { get; } = new();
 
     /// <summary>
     /// Gets or sets who the agent acts for in a run, from the run's messages, session and options. It becomes

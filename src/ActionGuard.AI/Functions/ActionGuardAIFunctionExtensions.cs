@@ -31,15 +31,7 @@ public static class ActionGuardAIFunctionExtensions
     /// <exception cref="ArgumentException">The kind is not valid, or a template or argument name does not fit the tool.</exception>
     public static GuardedAIFunction WithActionGuard(this AIFunction function, string kind, Action<GuardedAIFunctionOptions>? configure = null)
     {
-        Guard.NotNull(kind);
-        if (!ActionKinds.IsValidName(kind))
-        {
-            throw new ArgumentException(
-                $"Action kind '{kind}' is not valid: use a lower-case letter followed by up to 63 lower-case letters, digits, '.', '_' or '-'.",
-                nameof(kind));
-        }
-
-        return Wrap(function, kind, RequiresApproval(function), configure);
+        return Wrap(function, ActionKinds.ValidateCustom(kind, nameof(kind)), RequiresApproval(function), configure);
     }
 
     /// <summary>

@@ -33,15 +33,15 @@ internal sealed class ActionGuardMcpToolsSetup(ActionGuardMcpOptions options) : 
             return null;
         }
 
-        var toolName = tool.ProtocolTool.Name;
-        var attribute = tool.Metadata.OfType<RequiresApprovalAttribute>().FirstOrDefault();
-        string? kind;
-        Action<GuardedAIFunctionOptions>? configure = null;
-        if (options.TryGetConfigured(toolName, out var configured))
+        var function = new McpToolFunction(tool);
+        if (options.Tools.TryGuard(function) is { } named)
         {
-            (kind, configure) = configured;
+            return new GuardedMcpServerTool(tool, named);
         }
-        else if (attribute is not null)
+
+        var attribute = tool.Metadata.OfType<RequiresApprovalAttribute>().FirstOrDefault();
+        string kind;
+        if (attribute is not null)
         {
             kind = attribute.Kind;
         }
@@ -54,7 +54,6 @@ internal sealed class ActionGuardMcpToolsSetup(ActionGuardMcpOptions options) : 
             return null;
         }
 
-        var function = new McpToolFunction(tool);
         var argumentNames = ArgumentNames(function);
         GuardedAIFunction guarded = function.WithActionGuard(kind, o =>
         {
@@ -66,8 +65,6 @@ internal sealed class ActionGuardMcpToolsSetup(ActionGuardMcpOptions options) : 
                     o.SensitiveArguments.Add(argument);
                 }
             }
-
-            configure?.Invoke(o);
         });
         return new GuardedMcpServerTool(tool, guarded);
     }

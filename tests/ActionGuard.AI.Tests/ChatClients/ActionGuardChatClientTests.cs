@@ -164,7 +164,7 @@ public sealed class ActionGuardChatClientTests
         var model = new ScriptedChatClient(
             _ => ScriptedChatClient.Call("", new FunctionCallContent("c1", "delete_bucket", new Dictionary<string, object?> { ["name"] = "old" })),
             _ => ScriptedChatClient.Say("done"));
-        using var client = Pipeline(harness, model, o => o.Guard("delete_bucket", ActionKind.InfrastructureMutation, t => t.Resource = "s3://{name}"));
+        using var client = Pipeline(harness, model, o => o.Tools.Guard("delete_bucket", ActionKind.InfrastructureMutation, t => t.Resource = "s3://{name}"));
 
         await client.GetResponseAsync("Delete", Tools(AIFunctionFactory.Create((string name) => deleted.Add(name), "delete_bucket")));
 

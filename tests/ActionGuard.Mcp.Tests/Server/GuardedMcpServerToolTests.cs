@@ -122,7 +122,7 @@ public sealed class GuardedMcpServerToolTests
     [Fact]
     public async Task Tool_named_in_the_options_is_guarded_with_its_templates()
     {
-        await using var mcp = await McpHarness.StartAsync(o => o.Guard("list_files", "files.list", t => t.Resource = "files://{folder}"));
+        await using var mcp = await McpHarness.StartAsync(o => o.Tools.Guard("list_files", "files.list", t => t.Resource = "files://{folder}"));
         mcp.Backend.RespondWith(ApprovalScript.Approve("alice@example.com"));
 
         await mcp.Client.CallToolAsync("list_files", new Dictionary<string, object?> { ["folder"] = "/hr" });
