@@ -90,7 +90,8 @@ public static class ActionGuardServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             LoggerFor<DefaultActionGuard>(sp),
             ActionGuard.Policy.LocalPolicy.Create(sp.GetRequiredService<IOptions<ActionGuardOptions>>().Value, LoggerFor<DefaultActionGuard>(sp)),
-            sp.GetService<ActionGuard.Classification.IDataClassifier>()));
+            sp.GetService<ActionGuard.Classification.IDataClassifier>(),
+            sp.GetService<ActionGuard.PendingApprovals.PendingApprovalKeeper>()));
 
         return new ActionGuardBuilder(services);
     }

@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using ActionGuard.Classification;
 using ActionGuard.Client;
 using ActionGuard.Hashing;
+using ActionGuard.PendingApprovals;
 using ActionGuard.Policy;
 using ActionGuard.Redaction;
 using ActionGuard.Telemetry;
@@ -33,6 +34,7 @@ internal sealed class DefaultActionGuard : IActionGuard
     private readonly ILogger _logger;
     private readonly LocalPolicy? _localPolicy;
     private readonly IDataClassifier _classifier;
+    private readonly PendingApprovalKeeper? _pending;
 
     // A timeout source whose timer never fired, kept for the next call: see TimeoutLease.
     private CancellationTokenSource? _spareTimeoutSource;
@@ -46,8 +48,10 @@ internal sealed class DefaultActionGuard : IActionGuard
         TimeProvider timeProvider,
         ILogger<DefaultActionGuard> logger,
         LocalPolicy? localPolicy = null,
-        IDataClassifier? classifier = null)
+        IDataClassifier? classifier = null,
+        PendingApprovalKeeper? pending = null)
     {
+        _pending = pending;
         _localPolicy = localPolicy;
         _classifier = classifier ?? DataClassifier.Default;
         _client = client;
@@ -142,6 +146,9 @@ internal sealed class DefaultActionGuard : IActionGuard
 
         string? approvalId = null;
         var idempotencyKey = NewIdempotencyKey();
+        string? fingerprint = null;
+        var heldApproval = false;
+        var keepPendingEntry = false;
 
         // Deny early only: whatever the local policy allows goes through the backend, which re-evaluates the same rules
         // authoritatively. A local denial never waits for a person, but is still sent so the backend's audit log has it.
@@ -153,10 +160,38 @@ internal sealed class DefaultActionGuard : IActionGuard
 
         try
         {
-            var approval = await _client.CreateApprovalAsync(request, idempotencyKey, waitToken).ConfigureAwait(false);
-            approvalId = approval.Id;
-            GuardLog.ApprovalRequested(_logger, approval.Id, action.Kind, action.Name, approval.Status);
+            Approval? approval = null;
+            if (_pending is not null)
+            {
+                // A restarted agent making the same call adopts the request its earlier run left waiting: same nonce,
+                // so the same action hash, and the decision token is verified against it as always.
+                fingerprint = _pending.Fingerprint(action, environment, agentId, initiator);
+                if (await _pending.TryAdoptAsync(fingerprint, action, environment, agentId, _client, waitToken).ConfigureAwait(false) is { } adopted)
+                {
+                    adopted.Nonce.CopyTo(nonce);
+                    CryptographicOperations.ZeroMemory(adopted.Nonce);
+                    actionHash = adopted.ActionHash;
+                    approval = adopted.Approval;
+                    approvalId = approval.Id;
+                    heldApproval = true;
+                    GuardLog.ApprovalAdopted(_logger, approval.Id, action.Name, approval.Status);
+                }
+            }
 
+            if (approval is null)
+            {
+                approval = await _client.CreateApprovalAsync(request, idempotencyKey, waitToken).ConfigureAwait(false);
+                approvalId = approval.Id;
+                GuardLog.ApprovalRequested(_logger, approval.Id, action.Kind, action.Name, approval.Status);
+                if (fingerprint is not null && approval.Status is ApprovalStatus.Pending or ApprovalStatus.Approved && _pending!.TryHold(approval.Id))
+                {
+                    heldApproval = true;
+                    var expiresAt = approval.ExpiresAt ?? _timeProvider.GetUtcNow() + timeout;
+                    await _pending.SaveAsync(_pending.Seal(fingerprint, approval.Id, expiresAt, nonce, actionHash)).ConfigureAwait(false);
+                }
+            }
+
+            approvalId = approval.Id;
             while (approval.Status == ApprovalStatus.Pending)
             {
                 var next = await _client.GetApprovalAsync(approvalId, _options.LongPollWait, waitToken).ConfigureAwait(false);
@@ -242,14 +277,29 @@ internal sealed class DefaultActionGuard : IActionGuard
         {
             if (ex is ApprovalBackendUnavailableException)
             {
+                keepPendingEntry = true;
                 GuardLog.BackendFault(_logger, ex, approvalId, action.Name);
             }
 
             throw Annotate(ex, approvalId, action);
         }
+        catch (ApprovalBackendUnavailableException)
+        {
+            // The request may still be waiting on the backend: a later run of the same call adopts it.
+            keepPendingEntry = true;
+            throw;
+        }
         finally
         {
             CryptographicOperations.ZeroMemory(nonce);
+            if (heldApproval)
+            {
+                _pending!.Release(approvalId!);
+                if (!keepPendingEntry)
+                {
+                    await _pending.RemoveAsync(fingerprint!, approvalId!).ConfigureAwait(false);
+                }
+            }
         }
     }
 

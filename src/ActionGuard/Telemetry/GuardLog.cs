@@ -48,4 +48,16 @@ internal static partial class GuardLog
     [LoggerMessage(EventId = 1010, EventName = "LocalDenialNotRecorded", Level = LogLevel.Warning,
         Message = "The local policy denied {ActionName}; recording the denial on the backend failed.")]
     public static partial void LocalDenialNotRecorded(ILogger logger, Exception exception, string? actionName);
+
+    [LoggerMessage(EventId = 1011, EventName = "ApprovalAdopted", Level = LogLevel.Information,
+        Message = "Approval {ApprovalId} for {ActionName} was requested by an earlier run of this agent (status {Status}); waiting on it instead of asking again.")]
+    public static partial void ApprovalAdopted(ILogger logger, string approvalId, string actionName, ActionGuard.Client.ApprovalStatus status);
+
+    [LoggerMessage(EventId = 1012, EventName = "PendingStoreFailed", Level = LogLevel.Warning,
+        Message = "The pending-approval store could not {Operation} (approval {ApprovalId}); the call goes on without it.")]
+    public static partial void PendingStoreFailed(ILogger logger, Exception exception, string operation, string? approvalId);
+
+    [LoggerMessage(EventId = 1013, EventName = "PendingEntryDiscarded", Level = LogLevel.Warning,
+        Message = "A pending-approval entry (approval {ApprovalId}) for {ActionName} was discarded: {Reason}; the action asks anew.")]
+    public static partial void PendingEntryDiscarded(ILogger logger, string approvalId, string actionName, string reason);
 }

@@ -1,0 +1,9 @@
+using ActionGuard.Client;
+
+namespace ActionGuard.PendingApprovals;
+
+/// <summary>An approval requested by an earlier run of the agent for the same call, with the secret that binds it.</summary>
+/// <param name="Approval">The approval as the backend has it now (pending or approved).</param>
+/// <param name="Nonce">The request's nonce; the caller copies it and zeroes this array.</param>
+/// <param name="ActionHash">The action hash sent with the request.</param>
+internal sealed record AdoptedApproval(Approval Approval, byte[] Nonce, string ActionHash);
