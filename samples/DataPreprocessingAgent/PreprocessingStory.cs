@@ -6,7 +6,9 @@ using ActionGuard.Classification;
 using DataPreprocessingAgent.Agent;
 using DataPreprocessingAgent.Backend;
 using DataPreprocessingAgent.Review;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace DataPreprocessingAgent;
 
@@ -113,12 +115,11 @@ public static class PreprocessingStory
 
             // 3. The model asks for two privileged actions; both block on the backend.
             console.Section("Model asks: export the raw file, give the partner access");
-            console.Line($"→ IDataTools.ExportRawFileAsync(\"{CustomerFile.FileName}\", <file>, \"{Bucket}\", \"{ExportKey}\")   [RequiresApproval DataExport]");
-            console.Line($"→ IDataTools.GrantReadAccessAsync(\"{Bucket}\", \"{Partner}\")   [RequiresApproval PermissionChange]");
             var buckets = new BucketFolder(Path.Combine(workDirectory, "bucket"));
             var decisionTimeout = options.DecisionTimeout ?? (options.Interactive ? TimeSpan.FromMinutes(15) : TimeSpan.FromSeconds(60));
             var services = new ServiceCollection();
             services.AddSingleton(buckets);
+            services.AddLogging(logging => logging.AddProvider(new StoryLog(console)));
             services.AddActionGuard(o =>
             {
                 o.Endpoint = endpoint;
@@ -128,20 +129,40 @@ public static class PreprocessingStory
                 o.DefaultTimeout = decisionTimeout;
                 o.LongPollWait = TimeSpan.FromSeconds(10);
             })
-            .AddGuardedScoped<IDataTools, LocalBucketTools>();
+            .AddGuardedScoped<IDataTools, LocalBucketTools>()
+            .AddPendingApprovals(o => o.Directory = Path.Combine(workDirectory, "pending-approvals"));
             await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
             await using var scope = provider.CreateAsyncScope();
-            var tools = scope.ServiceProvider.GetRequiredService<IDataTools>();
+            // Not a DI service: its [RequiresApproval] method is guarded as a tool call by UseActionGuard below, and the
+            // core refuses to resolve an attributed class that no decorator guards.
+            var tools = new AgentTools(scope.ServiceProvider.GetRequiredService<IDataTools>(), buckets);
+
+            // The model behind the function-calling loop; ActionGuard above it guards the [RequiresApproval] tools and
+            // lets the calls of one turn wait together.
+            using var model = options.Model is null
+                ? new ScriptedModel(Bucket, ExportKey, Partner)
+                : new OpenAI.Chat.ChatClient(options.ModelName, new System.ClientModel.ApiKeyCredential(Environment.GetEnvironmentVariable("OPENAI_API_KEY") ?? "unused"),
+                    new OpenAI.OpenAIClientOptions { Endpoint = options.Model }).AsIChatClient();
+            using var agent = new ChatClientBuilder(new CallPrinter(model, console.Line))
+                .UseActionGuard()
+                .UseFunctionInvocation()
+                .Build(scope.ServiceProvider);
+            console.Line(options.Model is null ? "model: scripted (offline); --model URL asks a real one" : $"model: {options.ModelName} at {options.Model}");
+            List<ChatMessage> conversation =
+            [
+                new(ChatRole.System, "You are a data-preprocessing agent. You see masked data only. Use the tools to do what the user asks."),
+                new(ChatRole.User,
+                    $"Our partner needs {CustomerFile.FileName} unmasked to debug their import. Put the raw file in bucket '{Bucket}' " +
+                    $"under key '{ExportKey}', and give {Partner} read access to that bucket so they can fetch it themselves. " +
+                    $"Masked preview: {string.Join(" | ", masked[0].Select(c => c.Value?.ToString() ?? string.Empty))}"),
+            ];
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             stop.CancelAfter(decisionTimeout + TimeSpan.FromSeconds(30));
-            await using var content = File.OpenRead(CustomerFile.PathOnDisk);
-            Task<ExportReceipt> export;
-            Task grant;
+            Task<ChatResponse> turn;
             using (ActionInitiator.Begin(initiator))
             {
-                export = tools.ExportRawFileAsync(CustomerFile.FileName, content, Bucket, ExportKey, stop.Token);
-                grant = tools.GrantReadAccessAsync(Bucket, Partner, stop.Token);
+                turn = agent.GetResponseAsync(conversation, new ChatOptions { Tools = tools.AsAITools() }, stop.Token);
             }
 
             console.Line($"both calls are waiting for a person (agent '{options.AgentId}', initiator '{Initiator}')");
@@ -170,53 +191,55 @@ public static class PreprocessingStory
 
             // 5. The agent resumes.
             console.Section("Agent resumes");
-            ExportReceipt? receipt = null;
-            ActionDeniedException? denial = null;
+            ChatResponse? answer = null;
             try
             {
-                receipt = await export;
+                answer = await turn;
+            }
+            catch (Exception ex) when (ex is ActionGuardException or OperationCanceledException)
+            {
+                console.Line($"the turn ended without a verified approval: {ex.GetType().Name}: {ex.Message}");
+            }
+
+            var receipt = tools.Export;
+            if (receipt is not null)
+            {
                 var written = SHA256.HashData(await File.ReadAllBytesAsync(receipt.Path, cancellationToken));
                 var source = SHA256.HashData(await File.ReadAllBytesAsync(CustomerFile.PathOnDisk, cancellationToken));
-                var same = written.AsSpan().SequenceEqual(source);
                 console.Line($"export ran: {Path.GetRelativePath(workDirectory, receipt.Path)} ({receipt.Bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes)");
-                console.Check(same, "the raw file is in the bucket folder, byte for byte");
+                console.Check(written.AsSpan().SequenceEqual(source), "the raw file is in the bucket folder, byte for byte");
             }
-            catch (ActionGuardException ex)
+            else
             {
-                console.Line($"export did not run: {ex.GetType().Name}: {ex.Message}");
+                console.Line("export did not run");
                 if (!options.Interactive)
                 {
                     console.Fail("the approved export ran");
                 }
             }
 
-            try
+            var grantResult = answer?.Messages.SelectMany(m => m.Contents).OfType<FunctionResultContent>()
+                .FirstOrDefault(r => conversation.Concat(answer.Messages).SelectMany(m => m.Contents).OfType<FunctionCallContent>()
+                    .Any(c => c.CallId == r.CallId && c.Name == AgentTools.GrantTool))?.Result?.ToString();
+            var granted = File.Exists(buckets.AclOf(Bucket));
+            console.Line(granted ? $"grant ran: {Partner} can read s3://{Bucket}" : "grant did not run; the model read:");
+            if (grantResult is not null && !granted)
             {
-                await grant;
-                console.Line($"grant ran: {Partner} can read s3://{Bucket}");
-                if (!options.Interactive)
-                {
-                    console.Fail("the grant was denied");
-                }
+                console.Line($"  \"{grantResult}\"");
             }
-            catch (ActionDeniedException ex)
+
+            if (!options.Interactive)
             {
-                denial = ex;
-                console.Line($"grant failed closed: {ex.GetType().Name}");
-                console.Line($"  denied by {ex.DeniedBy?.Name ?? ex.DeniedBy?.Subject}: \"{ex.Reason}\"");
                 console.Check(
-                    ex.DeniedBy is not null && !File.Exists(buckets.AclOf(Bucket)) &&
-                    (options.Interactive || (ex.DeniedBy.Subject == Reviewer && ex.Reason == DenyReason)),
-                    "the grant never ran, and the agent knows who refused and why");
+                    !granted && grantResult is not null && grantResult.Contains("denied by", StringComparison.Ordinal) && grantResult.Contains(DenyReason, StringComparison.Ordinal),
+                    "the grant never ran, and the model knows who refused and why");
             }
-            catch (ActionGuardException ex)
+
+            if (answer is not null)
             {
-                console.Line($"grant did not run: {ex.GetType().Name}: {ex.Message}");
-                if (!options.Interactive)
-                {
-                    console.Fail("the grant was denied by the reviewer");
-                }
+                console.Line("model: " + answer.Messages[^1].Text);
             }
+
 
             // 6. The audit trail.
             console.Section("Audit trail (hash-chained, read back as auditor)");
@@ -240,7 +263,8 @@ public static class PreprocessingStory
                 Failures = [.. console.Failures],
                 Server = endpoint,
                 Export = receipt,
-                GrantDenial = denial,
+                GrantToolResult = grantResult,
+                ModelAnswer = answer?.Messages[^1].Text,
                 ExportApprovalId = exportId,
                 GrantApprovalId = grantId,
                 Audit = audit,

@@ -15,7 +15,11 @@ public sealed class StoryOptions
           --agent-id ID         the agent's id on that backend (default preprocessing-agent)
           --approver-token JWT  the simulated reviewer's token on that backend (default: ACTIONGUARD_TOKEN)
           --auditor-token JWT   a token with the auditor group, for the audit trail (default: the approver token)
-          --work-dir DIR        keep the bucket folder and server data in DIR instead of a temporary folder
+          --work-dir DIR        keep the bucket folder, server data and waiting approvals in DIR instead of a
+                                temporary folder (an agent restarted with the same DIR resumes its waiting requests)
+          --model URL           ask an OpenAI-compatible endpoint (e.g. http://127.0.0.1:11434/v1 for Ollama) instead
+                                of the scripted model; the key is OPENAI_API_KEY when set
+          --model-name NAME     the model at that endpoint (default llama3.2)
         """;
 
     /// <summary>Gets the existing backend to use; <see langword="null"/> starts one in-process.</summary>
@@ -42,6 +46,12 @@ public sealed class StoryOptions
     /// <summary>Gets where the story is told.</summary>
     public TextWriter Output { get; init; } = Console.Out;
 
+    /// <summary>Gets an OpenAI-compatible endpoint to use as the model; <see langword="null"/> for the scripted model.</summary>
+    public Uri? Model { get; init; }
+
+    /// <summary>Gets the model's name at <see cref="Model"/>.</summary>
+    public string ModelName { get; init; } = "llama3.2";
+
     /// <summary>Gets how long the agent waits for each decision. Default 60 s, or 15 minutes with <see cref="Interactive"/>.</summary>
     public TimeSpan? DecisionTimeout { get; init; }
 
@@ -52,7 +62,8 @@ public sealed class StoryOptions
         ArgumentNullException.ThrowIfNull(args);
         environment ??= Environment.GetEnvironmentVariable;
         Uri? server = null;
-        string? apiKey = null, agentId = null, approver = null, auditor = null, workDir = null;
+        string? apiKey = null, agentId = null, approver = null, auditor = null, workDir = null, modelName = null;
+        Uri? model = null;
         var interactive = false;
         for (var i = 0; i < args.Count; i++)
         {
@@ -71,6 +82,13 @@ public sealed class StoryOptions
                 case "--approver-token": approver = Value(); break;
                 case "--auditor-token": auditor = Value(); break;
                 case "--work-dir": workDir = Path.GetFullPath(Value()); break;
+                case "--model":
+                    var endpoint = Value();
+                    model = Uri.TryCreate(endpoint, UriKind.Absolute, out var modelUri) && modelUri.Scheme is "http" or "https"
+                        ? modelUri
+                        : throw new ArgumentException($"--model '{endpoint}' is not an http(s) URL.");
+                    break;
+                case "--model-name": modelName = Value(); break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'.");
             }
         }
@@ -103,6 +121,8 @@ public sealed class StoryOptions
             ApproverToken = string.IsNullOrEmpty(approver) ? null : approver,
             AuditorToken = auditor ?? (string.IsNullOrEmpty(approver) ? null : approver),
             WorkDirectory = workDir,
+            Model = model,
+            ModelName = modelName ?? "llama3.2",
         };
     }
 }

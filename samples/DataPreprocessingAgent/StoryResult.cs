@@ -21,8 +21,11 @@ public sealed class StoryResult
     /// <summary>Gets what the export wrote, when it ran.</summary>
     public ExportReceipt? Export { get; init; }
 
-    /// <summary>Gets the grant's denial, when it was denied.</summary>
-    public ActionDeniedException? GrantDenial { get; init; }
+    /// <summary>Gets what the model read back from the grant tool (a denial names who refused and why).</summary>
+    public string? GrantToolResult { get; init; }
+
+    /// <summary>Gets the model's last answer.</summary>
+    public string? ModelAnswer { get; init; }
 
     /// <summary>Gets the export's approval id.</summary>
     public string? ExportApprovalId { get; init; }

@@ -2,8 +2,7 @@ namespace DataPreprocessingAgent.Agent;
 
 /// <summary>
 /// The real work, with a local folder standing in for the object store: <c>s3://bucket/key</c> is
-/// <c>&lt;root&gt;/bucket/key</c>, and a grant is a line in <c>&lt;root&gt;/bucket/.acl</c>. Nothing here knows about
-/// approvals; the guard in front of it does.
+/// <c>&lt;root&gt;/bucket/key</c>. Nothing here knows about approvals; the guard in front of it does.
 /// </summary>
 public sealed class LocalBucketTools(BucketFolder buckets) : IDataTools
 {
@@ -19,13 +18,5 @@ public sealed class LocalBucketTools(BucketFolder buckets) : IDataTools
         }
 
         return new ExportReceipt(target, new FileInfo(target).Length);
-    }
-
-    /// <inheritdoc />
-    public async Task GrantReadAccessAsync(string bucket, string partner, CancellationToken cancellationToken)
-    {
-        var acl = buckets.AclOf(bucket);
-        Directory.CreateDirectory(Path.GetDirectoryName(acl)!);
-        await File.AppendAllTextAsync(acl, $"read {partner}{Environment.NewLine}", cancellationToken);
     }
 }

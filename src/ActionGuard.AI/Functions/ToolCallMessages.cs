@@ -8,7 +8,7 @@ internal static class ToolCallMessages
         var who = exception.IsPolicyDecision
             ? "by policy"
             : exception.DeniedBy is { } party ? "by " + Describe(party) : "by the approval backend";
-        var reason = string.IsNullOrWhiteSpace(exception.Reason) ? "no reason was given" : exception.Reason.Trim();
+        var reason = string.IsNullOrWhiteSpace(exception.Reason) ? "no reason was given" : exception.Reason.Trim().TrimEnd('.');
         return $"The call to '{tool}' was denied {who}: {reason}. It did not run. Do not retry it unchanged; tell the user why.";
     }
 

@@ -25,11 +25,12 @@ public sealed class PreprocessingStoryTests : IDisposable
         Assert.Equal(Path.Combine(_work, "bucket", PreprocessingStory.Bucket, "2024-q3", "customers-raw.csv"), export.Path);
         Assert.Equal(await File.ReadAllBytesAsync(CustomerFile.PathOnDisk), await File.ReadAllBytesAsync(export.Path));
 
-        // The grant failed closed with the reviewer's identity and reason, and never ran.
-        var denial = Assert.IsType<ActionDeniedException>(result.GrantDenial);
-        Assert.Equal("alice", denial.DeniedBy?.Subject);
-        Assert.Equal(PreprocessingStory.DenyReason, denial.Reason);
-        Assert.False(denial.IsPolicyDecision);
+        // The grant never ran; the model read the reviewer's name and reason as the tool's result.
+        Assert.Equal(
+            $"The call to 'grant_read_access' was denied by Alice Steward: {PreprocessingStory.DenyReason.TrimEnd('.')}. It did not run. Do not retry it unchanged; tell the user why.",
+            result.GrantToolResult);
+        Assert.Contains("denied by Alice Steward", result.ModelAnswer, StringComparison.Ordinal);
+        Assert.Contains("→ grant_read_access(", text, StringComparison.Ordinal);
         Assert.False(File.Exists(new BucketFolder(Path.Combine(_work, "bucket")).AclOf(PreprocessingStory.Bucket)));
 
         // The audit chain verifies and holds each approval's transitions, decided by alice, acted on by the agent.
