@@ -2,6 +2,7 @@ using System.Text.Json;
 using ActionGuard.Client;
 using ActionGuard.PendingApprovals;
 using ActionGuard.Testing;
+using ActionGuard.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

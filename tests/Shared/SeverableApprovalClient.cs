@@ -1,6 +1,6 @@
 using ActionGuard.Client;
 
-namespace ActionGuard.Tests.PendingApprovals;
+namespace ActionGuard.TestSupport;
 
 /// <summary>
 /// The agent's side of the wire to a backend: once <see cref="Sever"/> is called every call fails as a lost connection
