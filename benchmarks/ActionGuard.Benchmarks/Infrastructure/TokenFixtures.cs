@@ -15,6 +15,8 @@ public static class TokenFixtures
 {
     public const string ActionHash = "sha256:6b86b273ff34fce19d6b804eff5a3f5747ada4eaa22f1d49c01e52ddb7875b4b";
 
+    public const string RequestDigest = "sha256:d4735e3a265e16eee03f59718b9b5d03019c07d8b6c51f90da3a666eec13ab35";
+
     public static ECDsaSecurityKey CreateKey() =>
         new(ECDsa.Create(ECCurve.NamedCurves.nistP256)) { KeyId = "benchmark-key" };
 
@@ -31,6 +33,7 @@ public static class TokenFixtures
             NotBefore = now,
             Expires = now + TimeSpan.FromMinutes(2),
             ActionHash = ActionHash,
+            RequestDigest = RequestDigest,
             Kind = "data_export",
             Name = "IExporter.ExportAsync",
             Verdict = "approved",
@@ -41,7 +44,7 @@ public static class TokenFixtures
     }
 
     internal static DecisionExpectation Expectation() =>
-        new(InstantApprovalClient.ApprovalId, ActionHash, "data_export", "IExporter.ExportAsync", BenchmarkServices.AgentId, null);
+        new(InstantApprovalClient.ApprovalId, ActionHash, RequestDigest, "data_export", "IExporter.ExportAsync", BenchmarkServices.AgentId, null);
 
     /// <summary>The SDK's verifier, with its keys from <paramref name="client"/> and its clock at <paramref name="time"/>.</summary>
     /// <param name="signatureMaths"><see langword="false"/> for keys whose ES256 maths always succeeds (<see cref="NoSignatureMathKey"/>).</param>

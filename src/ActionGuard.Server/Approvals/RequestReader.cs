@@ -179,7 +179,9 @@ internal sealed partial class RequestReader
             return null;
         }
 
-        var requestHash = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(CanonicalJson.Serialize(root)));
+        // Also the decision token's ag_request: the agent checks it against the request it sent, so nothing the
+        // reviewer saw or policy matched can have been changed on the way.
+        var requestHash = RequestDigest.Compute(root);
         return new CreateCommand(action, initiator, initiatorToken, arguments, dataClasses, dataSamples, justification, actionHash, requestHash);
     }
 

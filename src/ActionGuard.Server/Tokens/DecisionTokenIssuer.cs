@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using ActionGuard.Client;
+using ActionGuard.Hashing;
 using ActionGuard.Server.Approvals;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -10,7 +11,7 @@ namespace ActionGuard.Server.Tokens;
 
 /// <summary>
 /// Signs the decision token a claim returns, with every claim of the protocol: <c>iss</c>, <c>aud</c> (the agent),
-/// <c>sub</c> (the approval), <c>jti</c>, <c>iat</c>/<c>nbf</c>/<c>exp</c>, <c>ag_hash</c>, <c>ag_kind</c>,
+/// <c>sub</c> (the approval), <c>jti</c>, <c>iat</c>/<c>nbf</c>/<c>exp</c>, <c>ag_hash</c>, <c>ag_request</c>, <c>ag_kind</c>,
 /// <c>ag_name</c>, <c>ag_verdict</c>, <c>ag_approvers</c> and <c>ag_initiator</c>.
 /// </summary>
 internal sealed class DecisionTokenIssuer
@@ -41,6 +42,7 @@ internal sealed class DecisionTokenIssuer
             [JwtRegisteredClaimNames.Nbf] = now.ToUnixTimeSeconds(),
             [JwtRegisteredClaimNames.Exp] = (now + _lifetime).ToUnixTimeSeconds(),
             ["ag_hash"] = record.ActionHash,
+            [RequestDigest.ClaimName] = record.RequestHash,
             ["ag_kind"] = record.Action.Kind,
             ["ag_name"] = record.Action.Name,
             ["ag_verdict"] = "approved",

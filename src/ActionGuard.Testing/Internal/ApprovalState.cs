@@ -17,6 +17,9 @@ internal sealed class ApprovalState
 
     public required JsonNode? Body { get; init; }
 
+    /// <summary>The digest of the request as the agent sent it; signed into the decision token as <c>ag_request</c>.</summary>
+    public required string RequestDigest { get; init; }
+
     public required DateTimeOffset CreatedAt { get; init; }
 
     public ApprovalStatus Status { get; set; } = ApprovalStatus.Pending;

@@ -33,6 +33,9 @@ public sealed class DecisionTokenClaims
     /// <summary>Gets or sets <c>ag_hash</c>: the action hash sent at creation.</summary>
     public string? ActionHash { get; set; }
 
+    /// <summary>Gets or sets <c>ag_request</c>: the digest of the create request (<see cref="Hashing.RequestDigest"/>).</summary>
+    public string? RequestDigest { get; set; }
+
     /// <summary>Gets or sets <c>ag_kind</c>.</summary>
     public string? Kind { get; set; }
 

@@ -22,6 +22,7 @@ internal static class DecisionTokenWriter
         AddIfSet(payload, JwtRegisteredClaimNames.Nbf, claims.NotBefore?.ToUnixTimeSeconds());
         AddIfSet(payload, JwtRegisteredClaimNames.Exp, claims.Expires?.ToUnixTimeSeconds());
         AddIfSet(payload, "ag_hash", claims.ActionHash);
+        AddIfSet(payload, Hashing.RequestDigest.ClaimName, claims.RequestDigest);
         AddIfSet(payload, "ag_kind", claims.Kind);
         AddIfSet(payload, "ag_name", claims.Name);
         AddIfSet(payload, "ag_verdict", claims.Verdict);

@@ -38,4 +38,10 @@ public enum VerificationCheck
 
     /// <summary>The token's <c>jti</c> was already used.</summary>
     Replay,
+
+    /// <summary>
+    /// <c>ag_request</c> is not the digest of the request this agent sent: what the reviewer was shown or what policy
+    /// matched (resource, destination, environment, arguments, data classes, …) was changed on the way.
+    /// </summary>
+    Request,
 }

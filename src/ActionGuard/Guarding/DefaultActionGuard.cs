@@ -147,6 +147,7 @@ internal sealed class DefaultActionGuard : IActionGuard
         string? approvalId = null;
         var idempotencyKey = NewIdempotencyKey();
         string? fingerprint = null;
+        string? requestDigest = null;
         var heldApproval = false;
         var keepPendingEntry = false;
 
@@ -171,6 +172,7 @@ internal sealed class DefaultActionGuard : IActionGuard
                     adopted.Nonce.CopyTo(nonce);
                     CryptographicOperations.ZeroMemory(adopted.Nonce);
                     actionHash = adopted.ActionHash;
+                    requestDigest = adopted.RequestDigest;
                     approval = adopted.Approval;
                     approvalId = approval.Id;
                     heldApproval = true;
@@ -180,6 +182,8 @@ internal sealed class DefaultActionGuard : IActionGuard
 
             if (approval is null)
             {
+                // What the decision token must come back with: every field of the request as this agent sent it.
+                requestDigest = RequestDigest.Compute(request);
                 approval = await _client.CreateApprovalAsync(request, idempotencyKey, waitToken).ConfigureAwait(false);
                 approvalId = approval.Id;
                 GuardLog.ApprovalRequested(_logger, approval.Id, action.Kind, action.Name, approval.Status);
@@ -187,7 +191,7 @@ internal sealed class DefaultActionGuard : IActionGuard
                 {
                     heldApproval = true;
                     var expiresAt = approval.ExpiresAt ?? _timeProvider.GetUtcNow() + timeout;
-                    await _pending.SaveAsync(_pending.Seal(fingerprint, approval.Id, expiresAt, nonce, actionHash)).ConfigureAwait(false);
+                    await _pending.SaveAsync(_pending.Seal(fingerprint, approval.Id, expiresAt, nonce, actionHash, requestDigest)).ConfigureAwait(false);
                 }
             }
 
@@ -229,7 +233,7 @@ internal sealed class DefaultActionGuard : IActionGuard
             // While the arguments still hash as they did, the expectation is the very string sent with the request.
             var currentHash = _hasher.Recompute(action, environment, nonce, actionHash);
             var expectation = new DecisionExpectation(
-                approvalId, currentHash, action.Kind, action.Name, agentId, initiator, ListApprovers: _logger.IsEnabled(LogLevel.Information));
+                approvalId, currentHash, requestDigest!, action.Kind, action.Name, agentId, initiator, ListApprovers: _logger.IsEnabled(LogLevel.Information));
             VerifiedDecision verified;
             try
             {

@@ -6,4 +6,5 @@ namespace ActionGuard.PendingApprovals;
 /// <param name="Approval">The approval as the backend has it now (pending or approved).</param>
 /// <param name="Nonce">The request's nonce; the caller copies it and zeroes this array.</param>
 /// <param name="ActionHash">The action hash sent with the request.</param>
-internal sealed record AdoptedApproval(Approval Approval, byte[] Nonce, string ActionHash);
+/// <param name="RequestDigest">The digest of the request as the earlier run sent it (<see cref="Hashing.RequestDigest"/>).</param>
+internal sealed record AdoptedApproval(Approval Approval, byte[] Nonce, string ActionHash, string RequestDigest);

@@ -18,8 +18,9 @@ internal sealed class PendingApprovalKeeper
     private const byte FormatVersion = 1;
     private const int IvLength = 12;
     private const int TagLength = 16;
-    private const int PlaintextLength = ActionHasher.NonceLength + ActionHasher.HashLength;
-    private const int SealedLength = 1 + IvLength + PlaintextLength + TagLength;
+    private const int FormatVersionLength = 1;
+    private const int PlaintextLength = ActionHasher.NonceLength + (2 * ActionHasher.HashLength);
+    private const int SealedLength = FormatVersionLength + IvLength + PlaintextLength + TagLength;
 
     private readonly IPendingApprovalStore _store;
     private readonly byte[] _fingerprintKey;
@@ -97,7 +98,7 @@ internal sealed class PendingApprovalKeeper
             }
 
             var nonce = new byte[ActionHasher.NonceLength];
-            if (!TryUnseal(entry, nonce, out var actionHash)
+            if (!TryUnseal(entry, nonce, out var actionHash, out var requestDigest)
                 || !string.Equals(_hasher.ComputeHash(action, environment, nonce), actionHash, StringComparison.Ordinal))
             {
                 CryptographicOperations.ZeroMemory(nonce);
@@ -138,7 +139,7 @@ internal sealed class PendingApprovalKeeper
                 && (current.ActionHash is null || string.Equals(current.ActionHash, actionHash, StringComparison.Ordinal));
             if (adoptable)
             {
-                return new AdoptedApproval(current, nonce, actionHash);
+                return new AdoptedApproval(current, nonce, actionHash, requestDigest);
             }
 
             // Decided, expired, withdrawn or already claimed: it cannot authorize this call; a new request will.
@@ -164,11 +165,11 @@ internal sealed class PendingApprovalKeeper
     }
 
     /// <summary>Seals the secret that binds an approval to its action.</summary>
-    public PendingApprovalEntry Seal(string fingerprint, string approvalId, DateTimeOffset expiresAt, ReadOnlySpan<byte> nonce, string actionHash)
+    public PendingApprovalEntry Seal(string fingerprint, string approvalId, DateTimeOffset expiresAt, ReadOnlySpan<byte> nonce, string actionHash, string requestDigest)
     {
-        if (nonce.Length != ActionHasher.NonceLength || actionHash.Length != ActionHasher.HashLength)
+        if (nonce.Length != ActionHasher.NonceLength || actionHash.Length != ActionHasher.HashLength || requestDigest.Length != ActionHasher.HashLength)
         {
-            throw new ArgumentException("The nonce or the action hash has the wrong length.", nameof(nonce));
+            throw new ArgumentException("The nonce, the action hash or the request digest has the wrong length.", nameof(nonce));
         }
 
         var sealedState = new byte[SealedLength];
@@ -179,7 +180,8 @@ internal sealed class PendingApprovalKeeper
         try
         {
             nonce.CopyTo(plaintext);
-            Encoding.ASCII.GetBytes(actionHash, plaintext[ActionHasher.NonceLength..]);
+            Encoding.ASCII.GetBytes(actionHash, plaintext.Slice(ActionHasher.NonceLength, ActionHasher.HashLength));
+            Encoding.ASCII.GetBytes(requestDigest, plaintext[(ActionHasher.NonceLength + ActionHasher.HashLength)..]);
             using var aes = new AesGcm(_sealKey, TagLength);
             aes.Encrypt(
                 iv,
@@ -209,9 +211,10 @@ internal sealed class PendingApprovalKeeper
         }
     }
 
-    private bool TryUnseal(PendingApprovalEntry entry, Span<byte> nonce, out string actionHash)
+    private bool TryUnseal(PendingApprovalEntry entry, Span<byte> nonce, out string actionHash, out string requestDigest)
     {
         actionHash = string.Empty;
+        requestDigest = string.Empty;
         var sealedState = entry.SealedState.Span;
         if (sealedState.Length != SealedLength || sealedState[0] != FormatVersion)
         {
@@ -229,7 +232,8 @@ internal sealed class PendingApprovalKeeper
                 plaintext,
                 AssociatedData(entry.Fingerprint, entry.ApprovalId));
             plaintext[..ActionHasher.NonceLength].CopyTo(nonce);
-            actionHash = Encoding.ASCII.GetString(plaintext[ActionHasher.NonceLength..]);
+            actionHash = Encoding.ASCII.GetString(plaintext.Slice(ActionHasher.NonceLength, ActionHasher.HashLength));
+            requestDigest = Encoding.ASCII.GetString(plaintext[(ActionHasher.NonceLength + ActionHasher.HashLength)..]);
             return true;
         }
         catch (AuthenticationTagMismatchException)

@@ -360,9 +360,17 @@ internal sealed class DecisionTokenVerifier
             throw Fail(VerificationCheck.Subject, $"The decision token is for approval '{GetString(claims, "sub")}', not '{expected.ApprovalId}'.", expected);
         }
 
-        if (!HashMatches(claims, expected.ActionHash))
+        if (!HashMatches(claims, "ag_hash"u8, expected.ActionHash))
         {
             throw Fail(VerificationCheck.ActionHash, "The decision token approves a different action or different arguments (ag_hash mismatch).", expected);
+        }
+
+        if (!HashMatches(claims, "ag_request"u8, expected.RequestDigest))
+        {
+            throw Fail(
+                VerificationCheck.Request,
+                "The decision token was given for a request other than the one this agent sent (ag_request mismatch): what the reviewer saw or policy matched was changed on the way.",
+                expected);
         }
 
         if (!HasString(claims, "ag_kind", expected.Kind) || !HasString(claims, "ag_name", expected.Name))
@@ -397,9 +405,9 @@ internal sealed class DecisionTokenVerifier
     // Compared in constant time. The token's bytes are used as they are when the JSON string has no escapes (the
     // reader validated them as UTF-8), against the expected hash encoded strictly (a lone surrogate cannot match);
     // otherwise both sides as UTF-16 code units, which is as strict.
-    private static bool HashMatches(JsonElement claims, string expected)
+    private static bool HashMatches(JsonElement claims, ReadOnlySpan<byte> claim, string expected)
     {
-        if (!claims.TryGetProperty("ag_hash"u8, out var value) || value.ValueKind != JsonValueKind.String)
+        if (!claims.TryGetProperty(claim, out var value) || value.ValueKind != JsonValueKind.String)
         {
             return false;
         }

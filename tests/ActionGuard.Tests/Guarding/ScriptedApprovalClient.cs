@@ -104,7 +104,7 @@ internal sealed class ScriptedApprovalClient : ApprovalClient
     {
         Claims.Add(approvalId);
         var request = Created[^1].Request;
-        var claims = TokenFactory.Claims(_time.GetUtcNow(), approvalId, request.ActionHash);
+        var claims = TokenFactory.Claims(_time.GetUtcNow(), approvalId, request.ActionHash, ActionGuard.Hashing.RequestDigest.Compute(request));
         claims["ag_kind"] = request.Action.Kind;
         claims["ag_name"] = request.Action.Name;
         claims.Remove("ag_initiator");

@@ -25,7 +25,7 @@ public sealed class DecisionTokenVerifierTests : IDisposable
         _client = new StaticKeysClient(TokenFactory.Jwks(_tokens.Key));
     }
 
-    private DecisionExpectation Expected => new("apr_1", "sha256:abc", "data_export", "Exporter.Export", "agent-1", Initiator);
+    private DecisionExpectation Expected => new("apr_1", "sha256:abc", TokenFactory.Request, "data_export", "Exporter.Export", "agent-1", Initiator);
 
     private DecisionTokenVerifier CreateVerifier(JtiReplayCache? cache = null)
     {
@@ -191,6 +191,18 @@ public sealed class DecisionTokenVerifierTests : IDisposable
     [Fact]
     public async Task Token_without_hash_fails_the_hash_check()
         => await FailsWith(VerificationCheck.ActionHash, TokenWith(c => c.Remove("ag_hash")));
+
+    [Fact]
+    public async Task Token_given_for_a_changed_request_fails_the_request_check()
+        => await FailsWith(VerificationCheck.Request, TokenWith(c => c["ag_request"] = "sha256:" + new string('f', 64)));
+
+    [Fact]
+    public async Task Token_without_request_digest_fails_the_request_check()
+        => await FailsWith(VerificationCheck.Request, TokenWith(c => c.Remove("ag_request")));
+
+    [Fact]
+    public async Task Token_with_a_non_string_request_digest_fails_the_request_check()
+        => await FailsWith(VerificationCheck.Request, TokenWith(c => c["ag_request"] = 42));
 
     [Fact]
     public async Task Token_for_another_action_fails_the_action_check()

@@ -32,7 +32,7 @@ public sealed class JwsVerificationTests : IDisposable
             RawJws.RsaJwk(_rsa, "rsa-1")));
     }
 
-    private static DecisionExpectation Expected => new("apr_1", "sha256:abc", "data_export", "Exporter.Export", "agent-1", Initiator);
+    private static DecisionExpectation Expected => new("apr_1", "sha256:abc", TokenFactory.Request, "data_export", "Exporter.Export", "agent-1", Initiator);
 
     private Dictionary<string, object> Claims => TokenFactory.Claims(_time.GetUtcNow());
 

@@ -46,7 +46,10 @@ internal sealed class TokenFactory : IDisposable
         });
     }
 
-    public static Dictionary<string, object> Claims(DateTimeOffset now, string approvalId = "apr_1", string hash = "sha256:abc") => new()
+    /// <summary>The request digest the default claims and test expectations share.</summary>
+    public const string Request = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+    public static Dictionary<string, object> Claims(DateTimeOffset now, string approvalId = "apr_1", string hash = "sha256:abc", string request = Request) => new()
     {
         ["iss"] = "https://approvals.example.com",
         ["aud"] = "agent-1",
@@ -56,6 +59,7 @@ internal sealed class TokenFactory : IDisposable
         ["nbf"] = now.ToUnixTimeSeconds(),
         ["exp"] = now.AddMinutes(2).ToUnixTimeSeconds(),
         ["ag_hash"] = hash,
+        ["ag_request"] = request,
         ["ag_kind"] = "data_export",
         ["ag_name"] = "Exporter.Export",
         ["ag_verdict"] = "approved",
