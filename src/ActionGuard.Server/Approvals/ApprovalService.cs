@@ -180,15 +180,28 @@ internal sealed class ApprovalService
     /// Waits up to <paramref name="wait"/> for a pending approval to change status. The signal is taken before each read
     /// so a change committed between the read and the wait still wakes it.
     /// </summary>
+    /// <remarks>
+    /// Only a pending approval the caller may read gets a signal, so the registry holds at most one entry per pending
+    /// approval (each removed at its next change, its expiry at the latest): polls on ids that do not exist, belong to
+    /// someone else or are already decided register nothing.
+    /// </remarks>
     public async Task<ApprovalRecord?> WaitAsync(string id, TimeSpan wait, Func<ApprovalRecord, bool> authorize, CancellationToken cancellationToken)
     {
         var deadline = _timeProvider.GetTimestamp();
+        var first = await GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (first is null || !authorize(first) || first.Status != ApprovalStatus.Pending)
+        {
+            return first;
+        }
+
         while (true)
         {
             var changed = _signals.NextChange(id);
             var record = await GetAsync(id, cancellationToken).ConfigureAwait(false);
             if (record is null || !authorize(record) || record.Status != ApprovalStatus.Pending)
             {
+                // Changed between the two reads: its change may have been signalled before this signal was taken.
+                _signals.Forget(id, changed);
                 return record;
             }
 

@@ -148,7 +148,7 @@ internal static class ApprovalEndpoints
         var service = Service(context);
         var signals = context.RequestServices.GetRequiredService<ApprovalSignals>();
         var timeProvider = context.RequestServices.GetRequiredService<TimeProvider>();
-        var changed = signals.NextChange(id);
+        // Existence and ownership first: a stream on an id that does not exist, or is not the caller's, registers nothing.
         var record = await service.GetAsync(id, context.RequestAborted).ConfigureAwait(false);
         if (record is null)
         {
@@ -162,6 +162,8 @@ internal static class ApprovalEndpoints
             return;
         }
 
+        var changed = signals.NextChange(id);
+        record = await service.GetAsync(id, context.RequestAborted).ConfigureAwait(false) ?? record;
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";
@@ -182,6 +184,7 @@ internal static class ApprovalEndpoints
 
                 if (ApprovalRecord.IsFinal(record.Status))
                 {
+                    signals.Forget(id, changed);
                     return;
                 }
 
@@ -199,6 +202,7 @@ internal static class ApprovalEndpoints
                 record = await service.GetAsync(id, cancellationToken).ConfigureAwait(false);
                 if (record is null)
                 {
+                    signals.Forget(id, changed);
                     return;
                 }
             }

@@ -24,6 +24,18 @@ internal sealed class ApprovalSignals
     }
 
     /// <summary>
+    /// Drops <paramref name="taken"/> when it is still the current signal of an approval that will not change again
+    /// (gone, or no longer pending); anyone else holding it is woken to read the approval again.
+    /// </summary>
+    public void Forget(string approvalId, Task taken)
+    {
+        if (_signals.TryGetValue(approvalId, out var signal) && signal.Task == taken && _signals.TryRemove(new KeyValuePair<string, TaskCompletionSource>(approvalId, signal)))
+        {
+            signal.TrySetResult();
+        }
+    }
+
+    /// <summary>
     /// Wakes every waiter, so each reads its approval again; for when changes may have been missed (a lost connection
     /// to the other instances' change feed).
     /// </summary>
