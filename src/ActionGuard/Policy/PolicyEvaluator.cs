@@ -41,8 +41,8 @@ public sealed class PolicyEvaluator
         var conditions = new List<PolicyConditionResult>();
         AddGlob(conditions, "kind", rule.Kind, facts.Kind);
         AddGlob(conditions, "actionName", rule.ActionName, facts.ActionName);
-        AddGlob(conditions, "resource", rule.Resource, facts.Resource);
-        AddGlob(conditions, "destination", rule.Destination, facts.Destination);
+        AddUrlGlob(conditions, "resource", rule.Resource, facts.Resource);
+        AddUrlGlob(conditions, "destination", rule.Destination, facts.Destination);
         AddGlob(conditions, "environment", rule.Environment, facts.Environment);
         AddGlob(conditions, "agent", rule.Agent, facts.Agent);
         AddGlob(conditions, "initiator", rule.Initiator, facts.Initiator);
@@ -82,6 +82,14 @@ public sealed class PolicyEvaluator
         }
 
         return new PolicyRuleResult(rule, outcome, conditions);
+    }
+
+    private static void AddUrlGlob(List<PolicyConditionResult> conditions, string field, PolicyGlob? glob, string? value)
+    {
+        if (glob is not null)
+        {
+            conditions.Add(new PolicyConditionResult(field, glob.Pattern, value, glob.IsUrlMatch(value) ? PolicyConditionOutcome.True : PolicyConditionOutcome.False));
+        }
     }
 
     private static void AddGlob(List<PolicyConditionResult> conditions, string field, PolicyGlob? glob, string? value)

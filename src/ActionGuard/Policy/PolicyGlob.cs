@@ -13,6 +13,9 @@ public sealed class PolicyGlob
 {
     private readonly Regex _regex;
 
+    // This pattern in the form URL-shaped values are matched in (see PolicyUrl); built on first use.
+    private PolicyGlob? _urlForm;
+
     private PolicyGlob(string pattern, Regex regex)
     {
         Pattern = pattern;
@@ -37,8 +40,32 @@ public sealed class PolicyGlob
     /// <returns><see langword="true"/> on a match.</returns>
     public bool IsMatch(string? value) => value is null ? Pattern == "*" : _regex.IsMatch(value);
 
+    /// <summary>
+    /// Whether a URL-shaped <paramref name="value"/> (a resource or destination) matches: both the value and the pattern
+    /// are compared trimmed and with scheme and host in lower case, so <c>HTTP://</c> or <c> http://</c> cannot slip
+    /// past a <c>http://*</c> rule.
+    /// </summary>
+    /// <param name="value">The value, or <see langword="null"/> when the action has none.</param>
+    /// <returns><see langword="true"/> on a match.</returns>
+    internal bool IsUrlMatch(string? value)
+    {
+        if (value is null)
+        {
+            return Pattern == "*";
+        }
+
+        var form = _urlForm ??= UrlForm();
+        return form._regex.IsMatch(PolicyUrl.Normalize(value));
+    }
+
     /// <inheritdoc/>
     public override string ToString() => Pattern;
+
+    private PolicyGlob UrlForm()
+    {
+        var normalized = PolicyUrl.Normalize(Pattern);
+        return string.Equals(normalized, Pattern, StringComparison.Ordinal) || !TryParse(normalized, out var glob, out _) ? this : glob;
+    }
 
     /// <summary>Parses <paramref name="pattern"/> without throwing.</summary>
     /// <param name="pattern">The glob.</param>
