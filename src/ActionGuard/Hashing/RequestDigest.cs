@@ -16,6 +16,9 @@ public static class RequestDigest
     /// <summary>The decision-token claim that carries the digest.</summary>
     public const string ClaimName = "ag_request";
 
+    /// <summary>Gets <see cref="ClaimName"/> as UTF-8, for reading the claim without transcoding.</summary>
+    internal static ReadOnlySpan<byte> ClaimNameUtf8 => "ag_request"u8;
+
     /// <summary>Computes the digest of a request body as received.</summary>
     /// <param name="body">The JSON object of the request.</param>
     /// <returns><c>sha256:</c> followed by 64 lowercase hex digits.</returns>

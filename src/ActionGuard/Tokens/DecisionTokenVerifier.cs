@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Unicode;
 using System.Text.Json;
+using ActionGuard.Hashing;
 using Microsoft.Extensions.Options;
 
 namespace ActionGuard.Tokens;
@@ -365,7 +366,7 @@ internal sealed class DecisionTokenVerifier
             throw Fail(VerificationCheck.ActionHash, "The decision token approves a different action or different arguments (ag_hash mismatch).", expected);
         }
 
-        if (!HashMatches(claims, "ag_request"u8, expected.RequestDigest))
+        if (!HashMatches(claims, RequestDigest.ClaimNameUtf8, expected.RequestDigest))
         {
             throw Fail(
                 VerificationCheck.Request,

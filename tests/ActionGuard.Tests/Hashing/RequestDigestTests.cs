@@ -58,4 +58,8 @@ public sealed class RequestDigestTests
         Assert.NotEqual(RequestDigest.Compute(a.RootElement), RequestDigest.Compute(b.RootElement));
         Assert.NotEqual(RequestDigest.Compute(c.RootElement), RequestDigest.Compute(d.RootElement));
     }
+
+    [Fact]
+    public void The_claim_name_has_one_spelling_in_text_and_in_utf8() =>
+        Assert.Equal(RequestDigest.ClaimName, System.Text.Encoding.UTF8.GetString(RequestDigest.ClaimNameUtf8));
 }
