@@ -43,6 +43,15 @@ internal sealed partial class RequestReader
                 return null;
             }
 
+            var errors = new Errors();
+            JsonBodyCheck.Check(document.RootElement, errors);
+            if (errors.Count > 0)
+            {
+                document.Dispose();
+                problem = errors.ToProblem();
+                return null;
+            }
+
             return document;
         }
         catch (JsonException ex)

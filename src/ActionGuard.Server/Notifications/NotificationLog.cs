@@ -31,4 +31,10 @@ internal static partial class NotificationLog
 
     [LoggerMessage(109, LogLevel.Warning, "Slack user {SlackUserId} could not be mapped by e-mail: {Reason}")]
     public static partial void SlackUserNotMapped(ILogger logger, string slackUserId, string reason);
+
+    [LoggerMessage(110, LogLevel.Debug, "Notification HTTP {Method} to {Origin} answered {Status} in {ElapsedMs} ms")]
+    public static partial void HttpCompleted(ILogger logger, string method, string origin, int status, string elapsedMs);
+
+    [LoggerMessage(111, LogLevel.Debug, "Notification HTTP {Method} to {Origin} failed with {Error} after {ElapsedMs} ms")]
+    public static partial void HttpFailed(ILogger logger, string method, string origin, string error, string elapsedMs);
 }

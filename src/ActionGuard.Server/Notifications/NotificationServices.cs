@@ -10,7 +10,11 @@ internal static class NotificationServices
 {
     public static void Add(IServiceCollection services)
     {
-        services.AddHttpClient(WebhookChannel.HttpClientName);
+        // The URLs of Teams workflows and webhooks are secrets; HttpClient's own logging would write them whole.
+        services.TryAddSingleton<NotificationHttpLogger>();
+        services.AddHttpClient(WebhookChannel.HttpClientName)
+            .RemoveAllLoggers()
+            .AddLogger<NotificationHttpLogger>(wrapHandlersPipeline: true);
         services.TryAddSingleton<Notifier>();
         services.TryAddSingleton<SlackApi>();
         services.TryAddSingleton<SlackChannel>();

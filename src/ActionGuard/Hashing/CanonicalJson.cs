@@ -90,7 +90,7 @@ public static class CanonicalJson
                 if (!element.TryGetDouble(out double number))
                 {
                     throw new ArgumentException(
-                        $"The number {element.GetRawText()} is outside the range of an IEEE 754 double and has no canonical JSON form.",
+                        "A number is outside the range of an IEEE 754 double and has no canonical JSON form.",
                         nameof(element));
                 }
 
@@ -155,8 +155,9 @@ public static class CanonicalJson
         }
         catch (InvalidOperationException ex)
         {
-            // System.Text.Json refuses "\ud800"-style escapes of lone surrogates when unescaping.
-            throw new ArgumentException($"The string {element.GetRawText()} is not valid Unicode and has no canonical JSON form.", nameof(element), ex);
+            // System.Text.Json refuses "\ud800"-style escapes of lone surrogates when unescaping. The text is left out of
+            // the message: it may be an argument's secret value, and exception messages end up in logs.
+            throw new ArgumentException("A string has a lone surrogate, is not valid Unicode and has no canonical JSON form.", nameof(element), ex);
         }
     }
 

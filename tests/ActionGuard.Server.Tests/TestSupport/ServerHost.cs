@@ -85,7 +85,8 @@ public sealed class ServerHost : IAsyncDisposable
         Action<Dictionary<string, string?>>? settings = null,
         TimeProvider? timeProvider = null,
         string? dataDirectory = null,
-        int port = 0)
+        int port = 0,
+        ILoggerProvider? logs = null)
     {
         var ownsData = dataDirectory is null;
         dataDirectory ??= NewDataDirectory();
@@ -95,6 +96,12 @@ public sealed class ServerHost : IAsyncDisposable
         {
             builder.Configuration.AddInMemoryCollection(values);
             builder.Logging.ClearProviders();
+            if (logs is not null)
+            {
+                builder.Logging.SetMinimumLevel(LogLevel.Trace);
+                builder.Logging.AddProvider(logs);
+            }
+
             builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
             if (timeProvider is not null)
             {
