@@ -1,9 +1,12 @@
+using System.Net;
 using ActionGuard.Server.Endpoints;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace ActionGuard.Server;
 
@@ -40,9 +43,27 @@ public static class ActionGuardServerApplicationBuilderExtensions
                     "The backend failed to handle the request; nothing was changed unless the audit log shows it.")).ConfigureAwait(false);
             }
         });
+        app.UseForwardedHeaders(ForwardedFor(app.ApplicationServices.GetRequiredService<IOptions<ActionGuardServerOptions>>().Value));
         app.UseRouting();
         app.UseEndpoints(static endpoints => MapEndpoints(endpoints));
         return app;
+    }
+
+    private static ForwardedHeadersOptions ForwardedFor(ActionGuardServerOptions options)
+    {
+        // Only the client address: the scheme and host of requests stay what Kestrel saw (set Issuer behind a proxy).
+        var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor, ForwardLimit = 1 };
+        if (options.TrustedProxies.Count > 0)
+        {
+            forwarded.KnownIPNetworks.Clear();
+            forwarded.KnownProxies.Clear();
+            foreach (var proxy in options.TrustedProxies)
+            {
+                forwarded.KnownProxies.Add(IPAddress.Parse(proxy.Trim()));
+            }
+        }
+
+        return forwarded;
     }
 
     private static void MapEndpoints(IEndpointRouteBuilder endpoints)

@@ -43,6 +43,13 @@ public sealed class ActionGuardServerOptions
     /// <summary>Gets or sets the group whose members may read and verify the audit log. Default <c>actionguard-auditors</c>.</summary>
     public string AuditorGroup { get; set; } = "actionguard-auditors";
 
+    /// <summary>
+    /// Gets the addresses of reverse proxies whose <c>X-Forwarded-For</c> header names the client, so that limits per
+    /// client address (failed authentications) key on the real client rather than the proxy. Only the address the
+    /// nearest proxy appended is taken. Empty (the default) trusts proxies on loopback only.
+    /// </summary>
+    public IList<string> TrustedProxies { get; } = new List<string>();
+
     /// <summary>Gets the OIDC issuers whose JWTs identify approvers and auditors.</summary>
     public IList<OidcIssuerOptions> Issuers { get; } = new List<OidcIssuerOptions>();
 

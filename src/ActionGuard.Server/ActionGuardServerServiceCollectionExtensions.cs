@@ -69,11 +69,7 @@ public static class ActionGuardServerServiceCollectionExtensions
 
             return engine;
         });
-        services.TryAddSingleton(sp =>
-        {
-            var limits = sp.GetRequiredService<IOptions<ActionGuardServerOptions>>().Value.Limits;
-            return new AgentRateLimiter(sp.GetRequiredService<TimeProvider>(), limits.AgentRequestsPerSecond, limits.AgentBurst);
-        });
+        services.TryAddSingleton<RequestThrottle>();
         services.TryAddSingleton<ApprovalSignals>();
         services.TryAddSingleton<ExpiryScheduler>();
         services.TryAddSingleton<ServerSigningKeys>();

@@ -23,4 +23,23 @@ public sealed class ServerLimitsOptions
 
     /// <summary>Gets or sets how many requests one agent may make in a burst. Default 200.</summary>
     public int AgentBurst { get; set; } = 200;
+
+    /// <summary>
+    /// Gets or sets how many requests per second one approver may make on average, over the API, the review page and
+    /// Slack together. Default 10.
+    /// </summary>
+    public double ApproverRequestsPerSecond { get; set; } = 10;
+
+    /// <summary>Gets or sets how many requests one approver may make in a burst. Default 100.</summary>
+    public int ApproverBurst { get; set; } = 100;
+
+    /// <summary>
+    /// Gets or sets how many failed authentications one client address may have per minute on average (an unknown
+    /// API key, an invalid token, a bad Slack signature). Past <see cref="FailedAuthenticationBurst"/>, the address is
+    /// answered 429 with <c>Retry-After</c> before its credentials are checked. Default 10.
+    /// </summary>
+    public double FailedAuthenticationsPerMinute { get; set; } = 10;
+
+    /// <summary>Gets or sets how many failed authentications one client address may have in a burst. Default 20.</summary>
+    public int FailedAuthenticationBurst { get; set; } = 20;
 }

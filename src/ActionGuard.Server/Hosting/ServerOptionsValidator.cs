@@ -94,10 +94,19 @@ internal sealed partial class ServerOptionsValidator : IValidateOptions<ActionGu
         CheckAtLeastOne(errors, "Limits:MaxStringLength", limits.MaxStringLength);
         CheckAtLeastOne(errors, "Limits:MaxFieldLength", limits.MaxFieldLength);
         CheckAtLeastOne(errors, "Limits:AgentBurst", limits.AgentBurst);
-        if (!(limits.AgentRequestsPerSecond > 0))
+        for (var i = 0; i < options.TrustedProxies.Count; i++)
         {
-            errors.Add(Prefix + "Limits:AgentRequestsPerSecond must be positive.");
+            if (!System.Net.IPAddress.TryParse(options.TrustedProxies[i]?.Trim(), out _))
+            {
+                errors.Add($"{Prefix}TrustedProxies:{i} must be an IP address (such as 10.0.0.5 or ::1).");
+            }
         }
+
+        CheckAtLeastOne(errors, "Limits:ApproverBurst", limits.ApproverBurst);
+        CheckAtLeastOne(errors, "Limits:FailedAuthenticationBurst", limits.FailedAuthenticationBurst);
+        CheckPositive(errors, "Limits:AgentRequestsPerSecond", limits.AgentRequestsPerSecond);
+        CheckPositive(errors, "Limits:ApproverRequestsPerSecond", limits.ApproverRequestsPerSecond);
+        CheckPositive(errors, "Limits:FailedAuthenticationsPerMinute", limits.FailedAuthenticationsPerMinute);
 
         Notifications.NotificationOptionsValidator.Validate(options.Notifications, errors);
         PolicyEngine.Create(options, _environment.ContentRootPath, errors).Dispose();
@@ -185,6 +194,14 @@ internal sealed partial class ServerOptionsValidator : IValidateOptions<ActionGu
         if (value < 1)
         {
             errors.Add($"{Prefix}{key} must be at least 1.");
+        }
+    }
+
+    private static void CheckPositive(List<string> errors, string key, double value)
+    {
+        if (!(value > 0) || double.IsInfinity(value))
+        {
+            errors.Add($"{Prefix}{key} must be a positive number.");
         }
     }
 }

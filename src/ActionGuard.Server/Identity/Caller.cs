@@ -16,6 +16,9 @@ internal sealed class Caller
 
     public bool IsAgent => AgentId is not null;
 
+    /// <summary>Gets the key the caller's request allowance is kept under.</summary>
+    public string PersonKey => IsAgent ? "agent:" + AgentId : (Person!.Issuer ?? string.Empty).TrimEnd('/') + "\n" + Person.Subject;
+
     public static Caller Agent(string agentId) => new() { AgentId = agentId };
 
     public static Caller ForPerson(ApprovalParty person, IReadOnlySet<string> groups, bool emailVerified = false) =>

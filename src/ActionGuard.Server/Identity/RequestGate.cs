@@ -6,27 +6,33 @@ using Microsoft.Extensions.Options;
 
 namespace ActionGuard.Server.Identity;
 
-/// <summary>Authenticates the caller, enforces the endpoint's role and the per-agent rate limit.</summary>
+/// <summary>Authenticates the caller, enforces the endpoint's role and the caller's rate limits.</summary>
 internal sealed class RequestGate
 {
     private readonly CallerAuthenticator _authenticator;
-    private readonly AgentRateLimiter _rateLimiter;
+    private readonly RequestThrottle _throttle;
     private readonly ApproverDirectory _approvers;
     private readonly string _auditorGroup;
 
-    public RequestGate(CallerAuthenticator authenticator, AgentRateLimiter rateLimiter, ApproverDirectory approvers, IOptions<ActionGuardServerOptions> options)
+    public RequestGate(CallerAuthenticator authenticator, RequestThrottle throttle, ApproverDirectory approvers, IOptions<ActionGuardServerOptions> options)
     {
         _approvers = approvers;
         _authenticator = authenticator;
-        _rateLimiter = rateLimiter;
+        _throttle = throttle;
         _auditorGroup = options.Value.AuditorGroup;
     }
 
     public async Task<(Caller? Caller, ApiProblem? Problem)> AdmitAsync(HttpContext context, Role role)
     {
+        if (_throttle.CheckAddress(context) is { } blocked)
+        {
+            return (null, blocked);
+        }
+
         var (caller, problem) = await _authenticator.AuthenticateAsync(context).ConfigureAwait(false);
         if (caller is null)
         {
+            _throttle.AuthenticationFailed(context);
             return (null, problem);
         }
 
@@ -43,12 +49,9 @@ internal sealed class RequestGate
             return (null, new ApiProblem(HttpStatusCode.Forbidden, "forbidden-role", "Not allowed for this caller", refusal));
         }
 
-        if (caller.IsAgent && !_rateLimiter.TryAcquire(caller.AgentId!, out var retryAfter))
+        if (_throttle.Admit(caller) is { } limited)
         {
-            return (null, new ApiProblem(HttpStatusCode.TooManyRequests, "rate-limited", "Too many requests", $"Agent '{caller.AgentId}' is over its request rate; retry after {retryAfter} s.")
-            {
-                RetryAfterSeconds = retryAfter,
-            });
+            return (null, limited);
         }
 
         if (!caller.IsAgent && role is Role.Approver or Role.AgentOrApprover)

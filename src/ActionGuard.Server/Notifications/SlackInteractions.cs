@@ -42,6 +42,13 @@ internal static class SlackInteractions
             return;
         }
 
+        var throttle = services.GetRequiredService<RequestThrottle>();
+        if (throttle.CheckAddress(context) is { } blocked)
+        {
+            await HttpHelpers.WriteProblemAsync(context, blocked).ConfigureAwait(false);
+            return;
+        }
+
         var (body, problem) = await HttpHelpers.ReadBodyAsync(context).ConfigureAwait(false);
         if (problem is not null)
         {
@@ -57,6 +64,7 @@ internal static class SlackInteractions
                 body.Span,
                 now))
         {
+            throttle.AuthenticationFailed(context);
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             return;
         }
@@ -77,7 +85,7 @@ internal static class SlackInteractions
         {
             var root = payload.RootElement;
             var userId = Text(root, "user", "id");
-            var interaction = new Interaction(context, services.GetRequiredService<ApprovalService>(), services.GetRequiredService<SlackApi>(), services.GetRequiredService<SlackIdentityResolver>(), userId);
+            var interaction = new Interaction(context, services.GetRequiredService<ApprovalService>(), services.GetRequiredService<SlackApi>(), services.GetRequiredService<SlackIdentityResolver>(), throttle, userId);
             switch (Text(root, "type"))
             {
                 case "block_actions":
@@ -106,7 +114,7 @@ internal static class SlackInteractions
         return element.ValueKind == JsonValueKind.String ? element.GetString() : null;
     }
 
-    private sealed class Interaction(HttpContext context, ApprovalService service, SlackApi api, SlackIdentityResolver resolver, string? userId)
+    private sealed class Interaction(HttpContext context, ApprovalService service, SlackApi api, SlackIdentityResolver resolver, RequestThrottle throttle, string? userId)
     {
         public async Task BlockActionsAsync(JsonElement root)
         {
@@ -130,6 +138,12 @@ internal static class SlackInteractions
             if (caller is null)
             {
                 await EphemeralAsync(channel, refusal!).ConfigureAwait(false);
+                return;
+            }
+
+            if (throttle.Admit(caller) is { } limited)
+            {
+                await EphemeralAsync(channel, limited.Detail + " Nothing changed.").ConfigureAwait(false);
                 return;
             }
 
@@ -165,6 +179,10 @@ internal static class SlackInteractions
             if (caller is not null && string.IsNullOrEmpty(reason))
             {
                 error = "A reason is required to deny.";
+            }
+            else if (caller is not null && throttle.Admit(caller) is { } limited)
+            {
+                error = limited.Detail + " Nothing changed.";
             }
             else if (caller is not null && approvalId is not null)
             {

@@ -51,6 +51,19 @@ internal static class ReviewEndpoints
         context.Response.Redirect(ReviewPaths.Local(context, ReviewPaths.SignIn) + "?returnUrl=" + Uri.EscapeDataString(returnPath));
     }
 
+    /// <summary>Takes one request from the person's approver allowance; writes the 429 page when none is left.</summary>
+    public static async Task<bool> AdmitAsync(HttpContext context, Caller caller)
+    {
+        if (context.RequestServices.GetRequiredService<RequestThrottle>().Admit(caller) is not { } limited)
+        {
+            return true;
+        }
+
+        context.Response.Headers.RetryAfter = limited.RetryAfterSeconds!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await MessagePage.WriteAsync(context, limited.Status, "Too many requests", limited.Detail, isError: true).ConfigureAwait(false);
+        return false;
+    }
+
     /// <summary>Checks the antiforgery token of a POSTed form (bound to the signed-in user); writes the refusal when it fails.</summary>
     public static async Task<bool> CheckFormAsync(HttpContext context, string backPath)
     {
@@ -97,6 +110,11 @@ internal static class ReviewEndpoints
             return;
         }
 
+        if (!await AdmitAsync(context, caller).ConfigureAwait(false))
+        {
+            return;
+        }
+
         var service = context.RequestServices.GetRequiredService<ApprovalService>();
         var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
         var decidable = new List<ApprovalRecord>();
@@ -136,6 +154,11 @@ internal static class ReviewEndpoints
             return;
         }
 
+        if (!await AdmitAsync(context, caller).ConfigureAwait(false))
+        {
+            return;
+        }
+
         var record = await context.RequestServices.GetRequiredService<ApprovalService>().GetAsync(id, context.RequestAborted).ConfigureAwait(false);
         if (record is null)
         {
@@ -160,6 +183,11 @@ internal static class ReviewEndpoints
         if (caller is null)
         {
             RedirectToSignIn(context, ReviewPaths.Detail(id));
+            return;
+        }
+
+        if (!await AdmitAsync(context, caller).ConfigureAwait(false))
+        {
             return;
         }
 

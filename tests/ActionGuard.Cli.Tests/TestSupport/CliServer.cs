@@ -45,6 +45,8 @@ public sealed class CliServer : IAsyncDisposable
         "--ActionGuard:Agents:ApiKeys:0:KeyHash", "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(AgentKey))),
         "--ActionGuard:Limits:AgentRequestsPerSecond", "10000",
         "--ActionGuard:Limits:AgentBurst", "10000",
+        "--ActionGuard:Limits:ApproverRequestsPerSecond", "10000",
+        "--ActionGuard:Limits:ApproverBurst", "10000",
     ];
 
     public static async Task<CliServer> StartAsync(bool dev = true, string? dataDirectory = null)

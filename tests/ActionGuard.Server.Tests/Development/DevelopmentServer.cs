@@ -46,6 +46,8 @@ public sealed partial class DevelopmentServer : IAsyncDisposable
         ["ActionGuard:Agents:ApiKeys:0:KeyHash"] = ServerHost.Hash(ServerHost.AgentKey),
         ["ActionGuard:Limits:AgentRequestsPerSecond"] = "10000",
         ["ActionGuard:Limits:AgentBurst"] = "10000",
+        ["ActionGuard:Limits:ApproverRequestsPerSecond"] = "10000",
+        ["ActionGuard:Limits:ApproverBurst"] = "10000",
         ["ActionGuard:Policy:Rules:0:Name"] = "stewards",
         ["ActionGuard:Policy:Rules:0:Kind"] = "data_export",
         ["ActionGuard:Policy:Rules:0:ApproverGroups:0"] = ApproverGroup,

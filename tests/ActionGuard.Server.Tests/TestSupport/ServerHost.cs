@@ -59,6 +59,8 @@ public sealed class ServerHost : IAsyncDisposable
         ["ActionGuard:Agents:ApiKeys:1:KeyHash"] = Hash(OtherAgentKey),
         ["ActionGuard:Limits:AgentRequestsPerSecond"] = "10000",
         ["ActionGuard:Limits:AgentBurst"] = "10000",
+        ["ActionGuard:Limits:ApproverRequestsPerSecond"] = "10000",
+        ["ActionGuard:Limits:ApproverBurst"] = "10000",
         ["ActionGuard:Policy:Rules:0:Name"] = "two-person",
         ["ActionGuard:Policy:Rules:0:Kind"] = "permission_change",
         ["ActionGuard:Policy:Rules:0:MinApprovals"] = "2",
