@@ -21,6 +21,9 @@ internal sealed class Caller
 
     public static Caller Agent(string agentId) => new() { AgentId = agentId };
 
-    public static Caller ForPerson(ApprovalParty person, IReadOnlySet<string> groups, bool emailVerified = false) =>
-        new() { Person = person, Groups = groups, EmailVerified = emailVerified };
+    /// <summary>Gets a value indicating whether the person's groups were left out because they were read too long ago.</summary>
+    public bool GroupsUnconfirmed { get; private init; }
+
+    public static Caller ForPerson(ApprovalParty person, IReadOnlySet<string> groups, bool emailVerified = false, bool groupsUnconfirmed = false) =>
+        new() { Person = person, Groups = groups, EmailVerified = emailVerified, GroupsUnconfirmed = groupsUnconfirmed };
 }

@@ -73,6 +73,11 @@ internal static class NotificationOptionsValidator
             errors.Add(Prefix + "Slack:MappedIdentityMaxAge must be positive.");
         }
 
+        if (slack.MappedGroupsMaxAge <= TimeSpan.Zero)
+        {
+            errors.Add(Prefix + "Slack:MappedGroupsMaxAge must be positive.");
+        }
+
         var ids = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < slack.Users.Count; i++)
         {

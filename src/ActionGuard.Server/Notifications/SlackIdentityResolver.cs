@@ -12,7 +12,8 @@ namespace ActionGuard.Server.Notifications;
 /// <see cref="SlackOptions.MapUsersByEmail"/> is on, Slack's <c>users.info</c> (asked with the bot token, answers cached
 /// for <see cref="SlackOptions.UserInfoCacheDuration"/>) gives the user's e-mail address, which Slack has verified; the
 /// user decides as the one identity the server has seen authenticate with that verified address within
-/// <see cref="SlackOptions.MappedIdentityMaxAge"/>, with the groups of its last token. Deleted users, bots, external
+/// <see cref="SlackOptions.MappedIdentityMaxAge"/>, with the groups of its last token while they are no older than
+/// <see cref="SlackOptions.MappedGroupsMaxAge"/>. Deleted users, bots, external
 /// (Slack Connect) users, unconfirmed addresses and, unless <see cref="SlackOptions.MapGuestsByEmail"/>, guests are
 /// refused; so is an address that matches no identity or more than one.
 /// </summary>
@@ -84,7 +85,8 @@ internal sealed class SlackIdentityResolver
             return (null, profile.Reason.StartsWith("lookup failed", StringComparison.Ordinal) ? LookupFailed : NotEligible);
         }
 
-        var oldest = _timeProvider.GetUtcNow() - _options.MappedIdentityMaxAge;
+        var now = _timeProvider.GetUtcNow();
+        var oldest = now - _options.MappedIdentityMaxAge;
         var matches = (await _store.FindIdentitiesByEmailAsync(email, cancellationToken).ConfigureAwait(false))
             .Where(i => i.LastSeen >= oldest)
             .ToList();
@@ -96,10 +98,13 @@ internal sealed class SlackIdentityResolver
 
         var identity = matches[0];
         NotificationLog.SlackUserMapped(_logger, slackUserId, identity.Subject, identity.Issuer);
+        // Groups only count while fresh: the identity provider may have removed the person from one since.
+        var groupsFresh = identity.LastSeen >= now - _options.MappedGroupsMaxAge;
         return (Caller.ForPerson(
             new ApprovalParty { Issuer = identity.Issuer, Subject = identity.Subject, Name = identity.Name, Email = identity.Email },
-            new HashSet<string>(identity.Groups, StringComparer.Ordinal),
-            emailVerified: true), null);
+            groupsFresh ? new HashSet<string>(identity.Groups, StringComparer.Ordinal) : new HashSet<string>(StringComparer.Ordinal),
+            emailVerified: true,
+            groupsUnconfirmed: !groupsFresh && identity.Groups.Count > 0), null);
     }
 
     private async Task<Profile> ProfileAsync(string slackUserId, CancellationToken cancellationToken)

@@ -150,7 +150,7 @@ internal static class SlackInteractions
             if (actionId == SlackMessages.ApproveAction)
             {
                 var result = await service.DecideAsync(approvalId, caller, ApprovalVerdict.Approve, null, context.RequestAborted).ConfigureAwait(false);
-                await EphemeralAsync(channel, Explain(result, "approval")).ConfigureAwait(false);
+                await EphemeralAsync(channel, Explain(result, "approval", caller)).ConfigureAwait(false);
                 return;
             }
 
@@ -187,7 +187,7 @@ internal static class SlackInteractions
             else if (caller is not null && approvalId is not null)
             {
                 var result = await service.DecideAsync(approvalId, caller, ApprovalVerdict.Deny, reason, context.RequestAborted).ConfigureAwait(false);
-                error = result is null ? "The request no longer exists; nothing changed." : result.Error is { } problem ? problem.Detail + " Nothing changed." : null;
+                error = result is null ? "The request no longer exists; nothing changed." : result.Error is { } problem ? problem.Detail + GroupsHint(caller, problem) + " Nothing changed." : null;
             }
 
             context.Response.StatusCode = StatusCodes.Status200OK;
@@ -200,13 +200,18 @@ internal static class SlackInteractions
             await context.Response.Body.WriteAsync(ModalError(error), context.RequestAborted).ConfigureAwait(false);
         }
 
-        private static string Explain(TransitionResult? result, string what) => result switch
+        private static string Explain(TransitionResult? result, string what, Caller caller) => result switch
         {
             null => "The request no longer exists; nothing changed.",
-            { Error: { } problem } => $"Your {what} did not count: {problem.Detail} Nothing changed.",
+            { Error: { } problem } => $"Your {what} did not count: {problem.Detail}{GroupsHint(caller, problem)} Nothing changed.",
             { Current.Status: ApprovalStatus.Pending } => $"Your {what} was recorded; the request needs more approvals.",
             _ => $"Your {what} was recorded; the request is now {NotificationEventTypes.StatusName(result.Current.Status)}.",
         };
+
+        private static string GroupsHint(Caller caller, ApiProblem problem) =>
+            caller.GroupsUnconfirmed && problem.Type.EndsWith("/not-in-approver-group", StringComparison.Ordinal)
+                ? " Your groups were last confirmed by your identity provider too long ago to count; sign in once on the review page, then try again."
+                : string.Empty;
 
         private static byte[] ModalError(string message)
         {

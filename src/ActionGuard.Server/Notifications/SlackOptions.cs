@@ -42,8 +42,15 @@ public sealed class SlackOptions
     public TimeSpan UserInfoCacheDuration { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// Gets or sets how recently an identity must have authenticated to be mapped to; its recorded groups are no older.
-    /// Default 30 days.
+    /// Gets or sets how recently an identity must have authenticated to be mapped to. Default 30 days.
     /// </summary>
     public TimeSpan MappedIdentityMaxAge { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// Gets or sets how recently a mapped identity's groups must have been read from a token to count. Older groups do
+    /// not count: the person can still decide where a rule names no approver groups, and is told to sign in once on the
+    /// review page (or call the API) to confirm them. Default 15 minutes, so someone removed from a group at the
+    /// identity provider stops approving for it within minutes.
+    /// </summary>
+    public TimeSpan MappedGroupsMaxAge { get; set; } = TimeSpan.FromMinutes(15);
 }

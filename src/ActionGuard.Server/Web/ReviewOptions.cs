@@ -23,8 +23,12 @@ public sealed class ReviewOptions
     /// <summary>Gets or sets the scopes requested, separated by spaces; must include <c>openid</c>. Default <c>openid profile email</c>.</summary>
     public string Scopes { get; set; } = "openid profile email";
 
-    /// <summary>Gets or sets how long a sign-in lasts; groups are read again at the next sign-in. Default 1 hour.</summary>
-    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(1);
+    /// <summary>
+    /// Gets or sets how long a sign-in lasts. The person's groups are those of the sign-in, so this bounds how long
+    /// someone removed from a group at the identity provider can still decide for it. Default 10 minutes; the
+    /// provider's single sign-on usually makes the next sign-in a silent redirect.
+    /// </summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Gets or sets how long a sign-in may take at the identity provider before it has to start again. Default 10 minutes.</summary>
     public TimeSpan SignInTimeout { get; set; } = TimeSpan.FromMinutes(10);

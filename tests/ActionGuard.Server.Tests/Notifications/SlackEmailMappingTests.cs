@@ -47,6 +47,34 @@ public sealed class SlackEmailMappingTests(IdpFixture fixture) : IClassFixture<I
     }
 
     [Fact]
+    public async Task Groups_recorded_longer_ago_than_the_bound_do_not_count_until_the_person_authenticates_again()
+    {
+        // The server's clock starts 16 minutes back, so that after moving on it agrees with Slack's signed timestamps.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(-16));
+        await using var slack = await StartAsync();
+        await using var host = ServerHost.StartInMemory(Idp, s => Configure(s, slack), time);
+        using var agent = host.CreateClient(ServerHost.AgentKey);
+        using var client = host.CreateClient();
+        await SignInAsync(host, "carol", CarolEmail, verified: true, groups: ["ops"], now: time.GetUtcNow());
+        _slackUsers["U-CAROL"] = SlackUser("U-CAROL", CarolEmail);
+
+        // Sixteen minutes later Carol may no longer be in ops; the server has not seen a token of hers since.
+        time.Advance(TimeSpan.FromMinutes(16));
+        var id = await Api.CreatePendingAsync(agent, Api.Body(kind: "infrastructure_mutation"));
+        await PostInteractionAsync(client, BlockAction("U-CAROL", SlackMessages.ApproveAction, id));
+
+        var ephemeral = await slack.WaitForAsync(r => r.Path == "/api/chat.postEphemeral");
+        Assert.Contains("did not count", ephemeral.Body, StringComparison.Ordinal);
+        Assert.Contains("too long ago", ephemeral.Body, StringComparison.Ordinal);
+        Assert.Equal("pending", (await Api.GetAsync(agent, "v1/approvals/" + id)).ApprovalStatus);
+
+        // A fresh token (still in ops) confirms the groups, and the same click counts.
+        await SignInAsync(host, "carol", CarolEmail, verified: true, groups: ["ops"], now: time.GetUtcNow());
+        await PostInteractionAsync(client, BlockAction("U-CAROL", SlackMessages.ApproveAction, id));
+        Assert.Equal("approved", (await Api.GetAsync(agent, "v1/approvals/" + id)).ApprovalStatus);
+    }
+
+    [Fact]
     public async Task The_initiator_mapped_by_email_cannot_approve_their_own_request_from_slack()
     {
         await using var slack = await StartAsync();

@@ -23,7 +23,7 @@ public class ReviewFixture : IAsyncLifetime
     }
 
     /// <summary>The server on Kestrel with the review page on, approvers signing in at <see cref="Provider"/>.</summary>
-    public Task<ServerHost> StartServerAsync(Action<Dictionary<string, string?>>? settings = null) =>
+    public Task<ServerHost> StartServerAsync(Action<Dictionary<string, string?>>? settings = null, TimeProvider? timeProvider = null) =>
         ServerHost.StartKestrelAsync(Idp, s =>
         {
             s["ActionGuard:Issuers:1:Issuer"] = Provider.Issuer;
@@ -32,5 +32,5 @@ public class ReviewFixture : IAsyncLifetime
             s["ActionGuard:Review:ClientId"] = TestOidcProvider.ClientId;
             s["ActionGuard:Review:Issuer"] = Provider.Issuer;
             settings?.Invoke(s);
-        });
+        }, timeProvider);
 }

@@ -150,6 +150,32 @@ public sealed class ReviewPageTests(ReviewFixture fixture) : IClassFixture<Revie
     }
 
     [Fact]
+    public async Task Groups_from_a_sign_in_stop_counting_after_the_session_lifetime_so_a_removed_member_cannot_decide()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await fixture.StartServerAsync(timeProvider: time);
+        using var agent = host.CreateClient(ServerHost.AgentKey);
+        var id = await Api.CreatePendingAsync(agent, Api.Body(kind: "infrastructure_mutation"));
+        Provider.SetGroups("oscar", "ops");
+        using var oscar = new ReviewClient(host);
+        await oscar.SignInAsync("oscar");
+        var token = ReviewClient.AntiforgeryToken((await oscar.GetPageAsync("review/" + id)).Html);
+
+        // The identity provider removes Oscar from ops; his page stays open past the default session lifetime.
+        Provider.SetGroups("oscar");
+        time.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1));
+        using var response = await oscar.Http.PostAsync($"review/{id}/decision", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token,
+            ["verdict"] = "approve",
+        }));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("/review/signin", response.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Equal(ApprovalStatus.Pending, (await host.Services.GetRequiredService<ApprovalService>().GetAsync(id, default))!.Status);
+    }
+
+    [Fact]
     public async Task Deny_without_a_reason_shows_the_error_next_to_the_field_and_changes_nothing()
     {
         await using var host = await fixture.StartServerAsync();
