@@ -50,6 +50,9 @@ public sealed class ActionGuardServerOptions
     /// </summary>
     public IList<string> TrustedProxies { get; } = new List<string>();
 
+    /// <summary>Gets who counts as one person: links between identities, and whether initiators must be proven.</summary>
+    public PeopleOptions People { get; } = new();
+
     /// <summary>Gets the OIDC issuers whose JWTs identify approvers and auditors.</summary>
     public IList<OidcIssuerOptions> Issuers { get; } = new List<OidcIssuerOptions>();
 

@@ -74,6 +74,7 @@ public static class ActionGuardServerServiceCollectionExtensions
         services.TryAddSingleton<ExpiryScheduler>();
         services.TryAddSingleton<ServerSigningKeys>();
         services.TryAddSingleton<DecisionTokenIssuer>();
+        services.TryAddSingleton<PersonDirectory>();
         services.TryAddSingleton<CallerAuthenticator>();
         services.TryAddSingleton<RequestGate>();
         NotificationServices.Add(services);

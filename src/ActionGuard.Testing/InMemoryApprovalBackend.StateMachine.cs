@@ -35,7 +35,7 @@ public sealed partial class InMemoryApprovalBackend
                 throw Problems.ReservedIdentity(state.Id);
             }
 
-            if (approver.IsSameIdentity(state.Request.Initiator))
+            if (approver.IsSamePerson(state.Request.Initiator))
             {
                 throw Problems.SelfApproval(state.Id, $"{approver} initiated approval '{state.Id}' and cannot decide on it.");
             }
@@ -46,7 +46,7 @@ public sealed partial class InMemoryApprovalBackend
                 throw Problems.SelfApproval(state.Id, $"Agent '{state.AgentId}' cannot decide on its own approval '{state.Id}'.");
             }
 
-            if (state.Decisions.Exists(d => d.Approver.IsSameIdentity(approver)))
+            if (state.Decisions.Exists(d => d.Approver.IsSamePerson(approver)))
             {
                 throw Problems.DuplicateDecision(state.Id, approver);
             }

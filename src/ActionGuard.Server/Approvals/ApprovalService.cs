@@ -29,6 +29,7 @@ internal sealed class ApprovalService
     private readonly ActionGuardServerOptions _options;
     private readonly ILogger _logger;
     private readonly Notifier _notifier;
+    private readonly PersonDirectory _people;
 
     public ApprovalService(
         IApprovalStore store,
@@ -40,8 +41,10 @@ internal sealed class ApprovalService
         IOptions<ActionGuardServerOptions> options,
         TimeProvider timeProvider,
         ILogger<ApprovalService> logger,
-        Notifier notifier)
+        Notifier notifier,
+        PersonDirectory people)
     {
+        _people = people;
         _notifier = notifier;
         _store = store;
         _signals = signals;
@@ -61,6 +64,11 @@ internal sealed class ApprovalService
         string agentId, string idempotencyKey, CreateCommand command, string issuer, CancellationToken cancellationToken)
     {
         var initiator = command.Initiator;
+        if (command.InitiatorToken is null && _options.People.RequireProvenInitiator)
+        {
+            return (null, false, ApiProblem.Validation("initiator.token", "This server requires the initiator proven by an ID token from a configured issuer (People:RequireProvenInitiator)."));
+        }
+
         if (command.InitiatorToken is { } token)
         {
             // A proven initiator replaces the stated claims: self-approval checks must rest on what the IdP says.
@@ -70,7 +78,7 @@ internal sealed class ApprovalService
                 return (null, false, ApiProblem.Validation("initiator.token", "The initiator's token is not valid for any configured issuer."));
             }
 
-            if (initiator is not null && (initiator.Subject != proven.Subject || (initiator.Issuer is not null && initiator.Issuer.TrimEnd('/') != proven.Issuer!.TrimEnd('/'))))
+            if (initiator is not null && (initiator.Subject != proven.Subject || (initiator.Issuer is not null && ApprovalParty.NormalizeIssuer(initiator.Issuer) != ApprovalParty.NormalizeIssuer(proven.Issuer))))
             {
                 return (null, false, ApiProblem.Validation("initiator", "The initiator's subject or issuer differs from its token."));
             }
@@ -79,7 +87,8 @@ internal sealed class ApprovalService
         }
         else if (initiator is not null)
         {
-            initiator = new ApprovalParty { Issuer = initiator.Issuer, Subject = initiator.Subject, Name = initiator.Name, Email = initiator.Email };
+            // A stated e-mail address stays: it can only make the initiator match more approvers, never fewer.
+            initiator = _people.Resolve(new ApprovalParty { Issuer = initiator.Issuer, Subject = initiator.Subject, Name = initiator.Name, Email = initiator.Email });
         }
 
         var now = _timeProvider.GetUtcNow();

@@ -91,8 +91,8 @@ internal static class ApprovalStateMachine
             return TransitionResult.Unchanged(record, ApiProblem.NotPending(record.Id, StatusName(record.Status)));
         }
 
-        // Thresholds count people: one (issuer, subject) decides once, whatever groups it arrives with.
-        if (record.Decisions.Any(d => d.Approver.IsSameIdentity(approver)))
+        // Thresholds count people: one person decides once, whatever identity, channel or groups they arrive with.
+        if (record.Decisions.Any(d => d.Approver.IsSamePerson(approver)))
         {
             return TransitionResult.Unchanged(record, new ApiProblem(HttpStatusCode.Conflict, "duplicate-decision", "Already decided", $"{approver} has already decided on approval '{record.Id}'."));
         }
@@ -216,13 +216,12 @@ internal static class ApprovalStateMachine
     }
 
     /// <summary>
-    /// Whether <paramref name="approver"/> is the initiator. An initiator stated without an issuer is matched on the
-    /// subject alone, so leaving the issuer out cannot open a way to approve one's own request.
+    /// Whether <paramref name="approver"/> is the initiator, as <see cref="ApprovalParty.IsSamePerson"/> compares people
+    /// (an initiator stated without an issuer is matched on the subject alone, so leaving the issuer out cannot open a
+    /// way to approve one's own request).
     /// </summary>
     public static bool IsInitiator(ApprovalRecord record, ApprovalParty approver) =>
-        record.Initiator is { } initiator
-        && string.Equals(initiator.Subject, approver.Subject, StringComparison.Ordinal)
-        && (initiator.Issuer is null || string.Equals(initiator.Issuer, approver.Issuer, StringComparison.Ordinal));
+        record.Initiator is { } initiator && initiator.IsSamePerson(approver);
 
     private static ApprovalRecord Move(ApprovalRecord record, ApprovalStatus to)
     {
@@ -235,7 +234,7 @@ internal static class ApprovalStateMachine
     }
 
     private static ApprovalParty Strip(ApprovalParty party) =>
-        new() { Issuer = party.Issuer, Subject = party.Subject, Name = party.Name, Email = party.Email };
+        new() { Issuer = party.Issuer, Subject = party.Subject, Name = party.Name, Email = party.Email, Person = party.Person };
 
     private static ApiProblem SelfApproval(string detail) =>
         new(HttpStatusCode.Forbidden, "self-approval", "Self-approval is not allowed", detail);

@@ -50,10 +50,18 @@ internal sealed partial class ServerOptionsValidator : IValidateOptions<ActionGu
             errors.Add(Prefix + "AuditorGroup is required.");
         }
 
+        var issuers = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < options.Issuers.Count; i++)
         {
             CheckIssuer(errors, $"Issuers:{i}", options.Issuers[i]);
+            if (options.Issuers[i].Issuer is { } issuer && !issuers.TryAdd(ApprovalParty.NormalizeIssuer(issuer), i))
+            {
+                errors.Add($"{Prefix}Issuers:{i}:Issuer names the same issuer as Issuers:{issuers[ApprovalParty.NormalizeIssuer(issuer)]} (issuers are compared without trailing slashes and without case in scheme and host); configure it once.");
+            }
         }
+
+        CheckPeople(errors, options.People, issuers);
+        CheckLinkedIssuers(errors, options.Notifications.Slack.Users.Select(u => u.Issuer).ToList(), "Notifications:Slack:Users", issuers);
 
         var hashes = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < options.Agents.ApiKeys.Count; i++)
@@ -178,6 +186,61 @@ internal sealed partial class ServerOptionsValidator : IValidateOptions<ActionGu
         if (value is not null && (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
         {
             errors.Add($"{Prefix}{key} must be an absolute http or https URI.");
+        }
+    }
+
+    // Links join identities at configured issuers only: a link to an issuer no token can come from is a typo.
+    private static void CheckPeople(List<string> errors, PeopleOptions people, Dictionary<string, int> issuers)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var linked = new Dictionary<(string, string), int>();
+        for (var i = 0; i < people.Links.Count; i++)
+        {
+            var link = people.Links[i];
+            var key = $"{Prefix}People:Links:{i}:";
+            if (string.IsNullOrWhiteSpace(link.Name))
+            {
+                errors.Add(key + "Name is required.");
+            }
+            else if (!names.Add(link.Name))
+            {
+                errors.Add(key + $"Name '{link.Name}' is used by another link.");
+            }
+
+            if (link.Identities.Count < 2)
+            {
+                errors.Add(key + "Identities must list at least two identities (issuer and subject) of the one person.");
+            }
+
+            for (var j = 0; j < link.Identities.Count; j++)
+            {
+                var identity = link.Identities[j];
+                var identityKey = $"{key}Identities:{j}:";
+                if (string.IsNullOrWhiteSpace(identity.Subject))
+                {
+                    errors.Add(identityKey + "Subject is required.");
+                }
+
+                if (string.IsNullOrWhiteSpace(identity.Issuer) || !issuers.ContainsKey(ApprovalParty.NormalizeIssuer(identity.Issuer)))
+                {
+                    errors.Add(identityKey + "Issuer must be one of ActionGuard:Issuers.");
+                }
+                else if (!string.IsNullOrWhiteSpace(identity.Subject) && !linked.TryAdd((ApprovalParty.NormalizeIssuer(identity.Issuer), identity.Subject), i))
+                {
+                    errors.Add(identityKey + $"The identity is already in People:Links:{linked[(ApprovalParty.NormalizeIssuer(identity.Issuer), identity.Subject)]}; an identity belongs to one person.");
+                }
+            }
+        }
+    }
+
+    private static void CheckLinkedIssuers(List<string> errors, List<string?> linkIssuers, string section, Dictionary<string, int> issuers)
+    {
+        for (var i = 0; i < linkIssuers.Count; i++)
+        {
+            if (linkIssuers[i] is { } issuer && !issuers.ContainsKey(ApprovalParty.NormalizeIssuer(issuer)))
+            {
+                errors.Add($"{Prefix}{section}:{i}:Issuer must be one of ActionGuard:Issuers.");
+            }
         }
     }
 

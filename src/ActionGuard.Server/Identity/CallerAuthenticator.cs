@@ -20,9 +20,11 @@ internal sealed class CallerAuthenticator
     private readonly OidcTokenValidator? _workload;
     private readonly string _agentIdClaim;
     private readonly JsonWebTokenHandler _reader = new();
+    private readonly PersonDirectory _directory;
 
-    public CallerAuthenticator(IOptions<ActionGuardServerOptions> options, TimeProvider timeProvider, IHttpClientFactory httpClientFactory)
+    public CallerAuthenticator(IOptions<ActionGuardServerOptions> options, TimeProvider timeProvider, IHttpClientFactory httpClientFactory, PersonDirectory directory)
     {
+        _directory = directory;
         var value = options.Value;
         foreach (var key in value.Agents.ApiKeys)
         {
@@ -125,7 +127,18 @@ internal sealed class CallerAuthenticator
         return identity is null ? null : ToPerson(identity, validator).Person;
     }
 
-    private static Caller ToPerson(ClaimsIdentity identity, OidcTokenValidator validator)
+    /// <summary>
+    /// The e-mail address of a validated ID or access token when the identity provider marked it verified; an address
+    /// it did not verify is not the person's and is dropped, since addresses join identities into one person.
+    /// </summary>
+    public static string? VerifiedEmail(ClaimsIdentity identity) =>
+        identity.FindFirst("email")?.Value is { Length: > 0 } email
+        // IdPs send the claim as a JSON boolean or, some of them, as the string "true".
+        && string.Equals(identity.FindFirst("email_verified")?.Value, "true", StringComparison.OrdinalIgnoreCase)
+            ? email
+            : null;
+
+    private Caller ToPerson(ClaimsIdentity identity, OidcTokenValidator validator)
     {
         var groups = new HashSet<string>(StringComparer.Ordinal);
         foreach (var claim in identity.FindAll(validator.Options.GroupsClaim))
@@ -138,14 +151,12 @@ internal sealed class CallerAuthenticator
             Issuer = validator.Issuer,
             Subject = identity.FindFirst("sub")?.Value ?? string.Empty,
             Name = identity.FindFirst("name")?.Value,
-            Email = identity.FindFirst("email")?.Value,
+            Email = VerifiedEmail(identity),
         };
-        // IdPs send the claim as a JSON boolean or, some of them, as the string "true".
-        var verified = person.Email is not null && string.Equals(identity.FindFirst("email_verified")?.Value, "true", StringComparison.OrdinalIgnoreCase);
-        return Caller.ForPerson(person, groups, verified);
+        return Caller.ForPerson(_directory.Resolve(person), groups, emailVerified: person.Email is not null);
     }
 
-    private static string Normalize(string? issuer) => (issuer ?? string.Empty).TrimEnd('/');
+    private static string Normalize(string? issuer) => ApprovalParty.NormalizeIssuer(issuer);
 
     private static ApiProblem Unauthorized(string detail) =>
         new(HttpStatusCode.Unauthorized, "unauthorized", "Authentication required", detail);

@@ -47,9 +47,11 @@ internal sealed class SlackIdentityResolver
     private readonly SlackOptions _options;
     private readonly TimeSpan _sendTimeout;
     private readonly ILogger _logger;
+    private readonly PersonDirectory _people;
 
-    public SlackIdentityResolver(SlackApi api, IApprovalStore store, TimeProvider timeProvider, IOptions<ActionGuardServerOptions> options, ILogger<SlackIdentityResolver> logger)
+    public SlackIdentityResolver(SlackApi api, IApprovalStore store, TimeProvider timeProvider, IOptions<ActionGuardServerOptions> options, ILogger<SlackIdentityResolver> logger, PersonDirectory people)
     {
+        _people = people;
         _api = api;
         _store = store;
         _timeProvider = timeProvider;
@@ -69,7 +71,7 @@ internal sealed class SlackIdentityResolver
         if (_options.Users.FirstOrDefault(u => string.Equals(u.SlackUserId, slackUserId, StringComparison.Ordinal)) is { } link)
         {
             return (Caller.ForPerson(
-                new ApprovalParty { Issuer = link.Issuer, Subject = link.Subject!, Name = link.Name },
+                _people.Resolve(new ApprovalParty { Issuer = link.Issuer, Subject = link.Subject!, Name = link.Name }),
                 new HashSet<string>(link.Groups, StringComparer.Ordinal)), null);
         }
 
@@ -101,7 +103,7 @@ internal sealed class SlackIdentityResolver
         // Groups only count while fresh: the identity provider may have removed the person from one since.
         var groupsFresh = identity.LastSeen >= now - _options.MappedGroupsMaxAge;
         return (Caller.ForPerson(
-            new ApprovalParty { Issuer = identity.Issuer, Subject = identity.Subject, Name = identity.Name, Email = identity.Email },
+            _people.Resolve(new ApprovalParty { Issuer = identity.Issuer, Subject = identity.Subject, Name = identity.Name, Email = identity.Email }),
             groupsFresh ? new HashSet<string>(identity.Groups, StringComparer.Ordinal) : new HashSet<string>(StringComparer.Ordinal),
             emailVerified: true,
             groupsUnconfirmed: !groupsFresh && identity.Groups.Count > 0), null);

@@ -68,6 +68,8 @@ internal sealed class DecisionTokenIssuer
                         w.WriteString("name", decision.Approver.Name);
                     }
 
+                    WritePersonKeys(w, decision.Approver);
+
                     w.WriteEndObject();
                 }
 
@@ -86,6 +88,7 @@ internal sealed class DecisionTokenIssuer
                 }
 
                 w.WriteString("sub", initiator.Subject);
+                WritePersonKeys(w, initiator);
                 w.WriteEndObject();
             });
         }
@@ -108,5 +111,20 @@ internal sealed class DecisionTokenIssuer
 
         using var document = JsonDocument.Parse(buffer.WrittenMemory);
         return document.RootElement.Clone();
+    }
+
+    // What makes identities one person beyond issuer and subject, so the agent's own check compares people as the
+    // backend does (ApprovalParty.IsSamePerson).
+    private static void WritePersonKeys(System.Text.Json.Utf8JsonWriter w, ApprovalParty party)
+    {
+        if (party.Email is not null)
+        {
+            w.WriteString("email", party.Email);
+        }
+
+        if (party.Person is not null)
+        {
+            w.WriteString("person", party.Person);
+        }
     }
 }

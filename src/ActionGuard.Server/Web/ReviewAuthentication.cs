@@ -2,6 +2,7 @@ using System.Security.Claims;
 using ActionGuard.Server.Identity;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ActionGuard.Server.Web;
 
@@ -31,7 +32,7 @@ internal static class ReviewAuthentication
             claims.Add(new(NameClaim, name));
         }
 
-        if (idToken.FindFirst("email")?.Value is { Length: > 0 } email)
+        if (CallerAuthenticator.VerifiedEmail(idToken) is { } email)
         {
             claims.Add(new(EmailClaim, email));
         }
@@ -67,8 +68,9 @@ internal static class ReviewAuthentication
             Issuer = issuer,
             Subject = subject,
             Name = principal.FindFirst(NameClaim)?.Value,
-            Email = principal.FindFirst(EmailClaim)?.Value,
+            Email = principal.FindFirst(EmailClaim)?.Value, // kept at sign-in only when verified
         };
-        return Caller.ForPerson(person, groups);
+        var people = context.RequestServices.GetRequiredService<PersonDirectory>();
+        return Caller.ForPerson(people.Resolve(person), groups, emailVerified: person.Email is not null);
     }
 }

@@ -39,5 +39,5 @@ internal static class ReviewFormat
         record.Policy.ApproverGroups.Count == 0 || record.Policy.ApproverGroups.Any(caller.Groups.Contains);
 
     public static bool HasDecided(ApprovalRecord record, Caller caller) =>
-        record.Decisions.Any(d => d.Approver.IsSameIdentity(caller.Person));
+        record.Decisions.Any(d => d.Approver.IsSamePerson(caller.Person));
 }

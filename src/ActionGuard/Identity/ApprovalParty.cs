@@ -2,7 +2,8 @@ namespace ActionGuard;
 
 /// <summary>
 /// A person or workload taking part in an approval: the initiator on whose behalf an agent acts, or an approver.
-/// Two parties are the same person when <see cref="Issuer"/> and <see cref="Subject"/> are equal.
+/// <see cref="IsSamePerson"/> says when two parties are one person; it is the only comparison of people the SDK and
+/// the backend make.
 /// </summary>
 public sealed class ApprovalParty
 {
@@ -15,21 +16,68 @@ public sealed class ApprovalParty
     /// <summary>Gets a display name.</summary>
     public string? Name { get; init; }
 
-    /// <summary>Gets an e-mail address.</summary>
+    /// <summary>
+    /// Gets an e-mail address. An address is taken as the person's: two parties with the same address (compared without
+    /// case) are one person. The backend keeps only addresses the identity provider marked verified for approvers.
+    /// </summary>
     public string? Email { get; init; }
+
+    /// <summary>
+    /// Gets the name under which the backend's link table joins several identities (one account at each of two identity
+    /// providers, say) into one person; parties with the same <see cref="Person"/> are one person.
+    /// </summary>
+    public string? Person { get; init; }
 
     /// <summary>
     /// Gets an ID token from the identity provider that proves the party, sent instead of bare claims when available.
     /// </summary>
     public string? Token { get; init; }
 
-    /// <summary>Returns whether <paramref name="other"/> is the same identity (issuer and subject, ordinal).</summary>
+    /// <summary>
+    /// Returns whether <paramref name="other"/> is the same person: the same <see cref="Person"/> link, or the same
+    /// <see cref="Subject"/> at the same issuer (issuers compared as <see cref="NormalizeIssuer"/> writes them; a party
+    /// stated without an issuer matches on its subject alone, so leaving the issuer out never makes two people of one),
+    /// or the same <see cref="Email"/> address.
+    /// </summary>
     /// <param name="other">The party to compare with.</param>
-    /// <returns><see langword="true"/> when both name the same subject at the same issuer.</returns>
-    public bool IsSameIdentity(ApprovalParty? other) =>
-        other is not null
-        && string.Equals(Subject, other.Subject, StringComparison.Ordinal)
-        && string.Equals(Issuer ?? string.Empty, other.Issuer ?? string.Empty, StringComparison.Ordinal);
+    /// <returns><see langword="true"/> when both are one person.</returns>
+    public bool IsSamePerson(ApprovalParty? other)
+    {
+        if (other is null)
+        {
+            return false;
+        }
+
+        if (!string.IsNullOrEmpty(Person) && string.Equals(Person, other.Person, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        if (string.Equals(Subject, other.Subject, StringComparison.Ordinal)
+            && (string.IsNullOrWhiteSpace(Issuer) || string.IsNullOrWhiteSpace(other.Issuer)
+                || string.Equals(NormalizeIssuer(Issuer), NormalizeIssuer(other.Issuer), StringComparison.Ordinal)))
+        {
+            return true;
+        }
+
+        return !string.IsNullOrWhiteSpace(Email) && !string.IsNullOrWhiteSpace(other.Email)
+            && string.Equals(Email.Trim(), other.Email.Trim(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Returns whether <paramref name="other"/> is the same person.</summary>
+    /// <param name="other">The party to compare with.</param>
+    /// <returns><see langword="true"/> when both are one person.</returns>
+    [Obsolete("Use IsSamePerson, which also matches issuers spelled differently, linked identities and e-mail addresses.")]
+    public bool IsSameIdentity(ApprovalParty? other) => IsSamePerson(other);
+
+    /// <summary>
+    /// Returns the form in which issuers are compared: trimmed, scheme and host in lower case, without trailing
+    /// slashes, so <c>https://Login.example.com/</c> and <c>https://login.example.com</c> are one issuer.
+    /// </summary>
+    /// <param name="issuer">An issuer identifier.</param>
+    /// <returns>The comparable form; empty for <see langword="null"/>.</returns>
+    public static string NormalizeIssuer(string? issuer) =>
+        issuer is null ? string.Empty : Policy.PolicyUrl.Normalize(issuer).TrimEnd('/');
 
     /// <inheritdoc/>
     public override string ToString() => Issuer is null ? Subject : $"{Subject} ({Issuer})";

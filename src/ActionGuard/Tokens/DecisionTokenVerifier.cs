@@ -514,26 +514,27 @@ internal sealed class DecisionTokenVerifier
             throw Fail(VerificationCheck.SelfApproval, "The decision token names no approvers.", expected);
         }
 
-        // The initiator the token itself names, if it names one with a subject; kept as JSON, like the approvers.
-        var tokenInitiatorSubject = default(JsonElement);
-        var hasTokenInitiator = claims.TryGetProperty("ag_initiator", out var tokenInitiator)
-            && tokenInitiator.ValueKind == JsonValueKind.Object
-            && HasSubject(tokenInitiator, out tokenInitiatorSubject);
+        // The initiator the token itself names, if it names one with a subject.
+        var tokenInitiator = claims.TryGetProperty("ag_initiator", out var initiatorElement)
+            && initiatorElement.ValueKind == JsonValueKind.Object
+            && HasSubject(initiatorElement, out _)
+                ? ReadParty(initiatorElement)
+                : null;
 
         var approvers = expected.ListApprovers ? new ApprovalParty[list.GetArrayLength()] : [];
         var index = 0;
         foreach (var item in list.EnumerateArray())
         {
-            // Checked on the JSON values, so that an approver becomes objects only when the caller lists them.
             if (item.ValueKind != JsonValueKind.Object || !HasSubject(item, out var subject))
             {
                 throw Fail(VerificationCheck.SelfApproval, "The decision token names an approver without a subject.", expected);
             }
 
-            if (IsSameIdentity(item, subject, expected.Initiator)
-                || (hasTokenInitiator && IsSameIdentity(item, subject, tokenInitiator, tokenInitiatorSubject)))
+            // The one comparison of people: issuers however spelled, linked identities, e-mail addresses.
+            var approver = ReadParty(item);
+            if (approver.IsSamePerson(expected.Initiator) || approver.IsSamePerson(tokenInitiator))
             {
-                throw Fail(VerificationCheck.SelfApproval, $"The initiator '{ReadApprover(item)}' is counted as an approver of their own request.", expected);
+                throw Fail(VerificationCheck.SelfApproval, $"The initiator '{approver}' is counted as an approver of their own request.", expected);
             }
 
             if (subject.ValueEquals(expected.AgentId))
@@ -543,56 +544,11 @@ internal sealed class DecisionTokenVerifier
 
             if (expected.ListApprovers)
             {
-                approvers[index++] = ReadApprover(item);
+                approvers[index++] = approver;
             }
         }
 
         return approvers;
-    }
-
-    // ApprovalParty.IsSameIdentity on the token's approver: the same subject, and the same issuer where a missing or
-    // non-string 'iss' counts as empty, as GetString's null does there.
-    private static bool IsSameIdentity(JsonElement approver, JsonElement subject, ApprovalParty? party)
-    {
-        if (party is null || !subject.ValueEquals(party.Subject))
-        {
-            return false;
-        }
-
-        var issuer = party.Issuer ?? string.Empty;
-        return approver.TryGetProperty("iss"u8, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.ValueEquals(issuer)
-            : issuer.Length == 0;
-    }
-
-    // The same test between the token's approver and the token's initiator: both issuers missing, not strings or empty
-    // are equal, as (Issuer ?? string.Empty) makes them.
-    private static bool IsSameIdentity(JsonElement approver, JsonElement subject, JsonElement initiator, JsonElement initiatorSubject)
-    {
-        if (!SameText(subject, initiatorSubject))
-        {
-            return false;
-        }
-
-        var approverIssuer = approver.TryGetProperty("iss"u8, out var a) && a.ValueKind == JsonValueKind.String ? a : default;
-        var initiatorIssuer = initiator.TryGetProperty("iss"u8, out var b) && b.ValueKind == JsonValueKind.String ? b : default;
-        return (approverIssuer.ValueKind, initiatorIssuer.ValueKind) switch
-        {
-            (JsonValueKind.String, JsonValueKind.String) => SameText(approverIssuer, initiatorIssuer),
-            (JsonValueKind.String, _) => approverIssuer.ValueEquals(ReadOnlySpan<byte>.Empty),
-            (_, JsonValueKind.String) => initiatorIssuer.ValueEquals(ReadOnlySpan<byte>.Empty),
-            _ => true,
-        };
-    }
-
-    // Ordinal equality of two JSON strings: their bytes when neither has escapes, else their unescaped text.
-    private static bool SameText(JsonElement a, JsonElement b)
-    {
-        var rawA = JsonMarshal.GetRawUtf8Value(a);
-        var rawB = JsonMarshal.GetRawUtf8Value(b);
-        return IsUnescapedString(rawA) && IsUnescapedString(rawB)
-            ? rawA[1..^1].SequenceEqual(rawB[1..^1])
-            : a.ValueEquals(b.GetString());
     }
 
     private static bool IsUnescapedString(ReadOnlySpan<byte> raw) =>
@@ -601,8 +557,14 @@ internal sealed class DecisionTokenVerifier
     private static bool HasSubject(JsonElement element, out JsonElement subject) =>
         element.TryGetProperty("sub"u8, out subject) && subject.ValueKind == JsonValueKind.String && !subject.ValueEquals(ReadOnlySpan<byte>.Empty);
 
-    private static ApprovalParty ReadApprover(JsonElement item) =>
-        new() { Issuer = GetString(item, "iss"), Subject = GetString(item, "sub")!, Name = GetString(item, "name") };
+    private static ApprovalParty ReadParty(JsonElement item) => new()
+    {
+        Issuer = GetString(item, "iss"),
+        Subject = GetString(item, "sub")!,
+        Name = GetString(item, "name"),
+        Email = GetString(item, "email"),
+        Person = GetString(item, "person"),
+    };
 
     private static bool HasString(JsonElement element, string name, string expected) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.ValueEquals(expected);

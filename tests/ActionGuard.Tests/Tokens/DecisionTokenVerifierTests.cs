@@ -281,7 +281,7 @@ public sealed class DecisionTokenVerifierTests : IDisposable
             {
                 new Dictionary<string, object> { ["iss"] = "https://other-idp.example.com/", ["sub"] = "alice" },
                 new Dictionary<string, object> { ["iss"] = "https://other-idp.example.com/", ["sub"] = "bob" },
-                new Dictionary<string, object> { ["sub"] = "bob" },
+                new Dictionary<string, object> { ["sub"] = "carol" },
             };
         });
 
@@ -289,6 +289,41 @@ public sealed class DecisionTokenVerifierTests : IDisposable
 
         Assert.Equal(listApprovers ? 3 : 0, decision.Approvers.Count);
     }
+
+    [Theory]
+    [InlineData("https://IDP.example.com")]
+    [InlineData("HTTPS://idp.example.com//")]
+    [InlineData(" https://idp.example.com/")]
+    public async Task The_initiator_with_the_issuer_spelled_another_way_is_the_same_person(string issuer)
+        => await FailsWith(VerificationCheck.SelfApproval, CreateVerifier(), TokenWith(c => c["ag_approvers"] = new List<object>
+        {
+            new Dictionary<string, object> { ["iss"] = issuer, ["sub"] = "bob" },
+        }), Expected);
+
+    [Fact]
+    public async Task An_approver_named_without_issuer_with_the_initiators_subject_is_the_initiator()
+        => await FailsWith(VerificationCheck.SelfApproval, CreateVerifier(), TokenWith(c => c["ag_approvers"] = new List<object>
+        {
+            new Dictionary<string, object> { ["sub"] = "bob" },
+        }), Expected);
+
+    [Fact]
+    public async Task An_approver_with_the_initiators_email_at_another_issuer_is_the_initiator()
+        => await FailsWith(VerificationCheck.SelfApproval, CreateVerifier(), TokenWith(c => c["ag_approvers"] = new List<object>
+        {
+            new Dictionary<string, object> { ["iss"] = "https://other-idp.example.com/", ["sub"] = "b.smith", ["email"] = "Bob@Example.com" },
+        }), Expected with { Initiator = new ApprovalParty { Issuer = "https://idp.example.com/", Subject = "bob", Email = "bob@example.com " } });
+
+    [Fact]
+    public async Task An_approver_linked_to_the_token_initiator_is_the_initiator()
+        => await FailsWith(VerificationCheck.SelfApproval, CreateVerifier(), TokenWith(c =>
+        {
+            c["ag_initiator"] = new Dictionary<string, object> { ["iss"] = "https://idp.example.com/", ["sub"] = "bob", ["person"] = "robert" };
+            c["ag_approvers"] = new List<object>
+            {
+                new Dictionary<string, object> { ["iss"] = "https://other-idp.example.com/", ["sub"] = "rsmith", ["person"] = "robert" },
+            };
+        }), Expected);
 
     [Fact]
     public async Task Unlisted_approvers_are_checked_but_not_returned()
