@@ -62,6 +62,9 @@ public sealed class ActionGuardServerOptions
     /// <summary>Gets the policy: rules that set thresholds, approver groups and TTLs, or decide at once.</summary>
     public PolicyOptions Policy { get; } = new();
 
+    /// <summary>Gets where signed checkpoints of the audit log are exported.</summary>
+    public AuditOptions Audit { get; } = new();
+
     /// <summary>Gets the notifications: reminders, retries and the webhook, Slack and Teams channels.</summary>
     public Notifications.NotificationOptions Notifications { get; } = new();
 

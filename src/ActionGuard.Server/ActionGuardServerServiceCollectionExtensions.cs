@@ -81,7 +81,10 @@ public static class ActionGuardServerServiceCollectionExtensions
         Web.ReviewServices.Add(services);
         services.TryAddSingleton<ApprovalService>();
         services.TryAddSingleton<AuditVerifier>();
+        services.TryAddSingleton<AuditCheckpoints>();
         services.AddHostedService<ServerInitializer>();
+        services.TryAddSingleton<AuditCheckpointExporter>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<AuditCheckpointExporter>());
         services.AddHostedService<PostgresChangeListener>();
         return services;
     }

@@ -24,6 +24,12 @@ internal static partial class ServerLog
     [LoggerMessage(6, LogLevel.Error, "Unhandled error in {Method} {Path}")]
     public static partial void Unhandled(ILogger logger, Exception exception, string method, string path);
 
+    [LoggerMessage(8, LogLevel.Information, "Exported an audit checkpoint of {Size} records (root {Root})")]
+    public static partial void CheckpointExported(ILogger logger, long size, string root);
+
+    [LoggerMessage(9, LogLevel.Warning, "Exporting an audit checkpoint failed; the next export covers the same records")]
+    public static partial void CheckpointExportFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(7, LogLevel.Warning, "Re-reading the signing keys from the store failed; the keys already loaded stay in use")]
     public static partial void SigningKeysRefreshFailed(ILogger logger, Exception exception);
 }

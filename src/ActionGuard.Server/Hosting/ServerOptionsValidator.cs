@@ -117,6 +117,7 @@ internal sealed partial class ServerOptionsValidator : IValidateOptions<ActionGu
         CheckPositive(errors, "Limits:FailedAuthenticationsPerMinute", limits.FailedAuthenticationsPerMinute);
 
         Notifications.NotificationOptionsValidator.Validate(options.Notifications, errors);
+        CheckAudit(errors, options.Audit);
         PolicyEngine.Create(options, _environment.ContentRootPath, errors).Dispose();
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
@@ -241,6 +242,26 @@ internal sealed partial class ServerOptionsValidator : IValidateOptions<ActionGu
             {
                 errors.Add($"{Prefix}{section}:{i}:Issuer must be one of ActionGuard:Issuers.");
             }
+        }
+    }
+
+    private static void CheckAudit(List<string> errors, AuditOptions audit)
+    {
+        CheckPositive(errors, "Audit:CheckpointInterval", audit.CheckpointInterval);
+        if (audit.CheckpointFile is not null && string.IsNullOrWhiteSpace(audit.CheckpointFile))
+        {
+            errors.Add(Prefix + "Audit:CheckpointFile must be a path when set.");
+        }
+
+        var hook = audit.CheckpointWebhook;
+        if (hook.Url is not null && (!Uri.TryCreate(hook.Url, UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http")))
+        {
+            errors.Add(Prefix + "Audit:CheckpointWebhook:Url must be an absolute http(s) URL.");
+        }
+
+        if ((hook.Url is null) != string.IsNullOrEmpty(hook.Secret))
+        {
+            errors.Add(Prefix + "Audit:CheckpointWebhook needs both Url and Secret (the receiver checks the signature with it).");
         }
     }
 

@@ -1,3 +1,4 @@
+using ActionGuard.TestSupport;
 using System.Text.Json;
 using ActionGuard.Cli.Tests.TestSupport;
 
@@ -78,6 +79,72 @@ public sealed class AuditCommandsTests
 
         Assert.Equal(1, broken.ExitCode);
         Assert.Contains("Audit log BROKEN: first broken record is seq 2", broken.Out);
+    }
+
+    [Fact]
+    public async Task A_saved_checkpoint_catches_records_cut_from_the_end_that_the_chain_check_misses()
+    {
+        await using var server = await CliServer.StartAsync();
+        var (auditor, file) = await LogWithCheckpointAsync(server);
+        var intact = await server.RunAsync(auditor, "audit", "verify", "--checkpoint", file);
+        Assert.True(intact.ExitCode == 0, intact.ToString());
+        Assert.Contains("Audit log intact: 6 records verified; it extends 1 saved checkpoint(s), the latest of 6 records", intact.Out);
+
+        AuditForger.Truncate(Path.Combine(server.DataDirectory, "actionguard.db"), keep: 4);
+
+        Assert.Equal(0, (await server.RunAsync(auditor, "audit", "verify")).ExitCode);
+        var broken = await server.RunAsync(auditor, "audit", "verify", "--checkpoint", file);
+        Assert.Equal(1, broken.ExitCode);
+        Assert.Contains("covers more records than the log now has (4); records were deleted", broken.Out);
+    }
+
+    [Fact]
+    public async Task A_saved_checkpoint_catches_a_record_rewritten_with_a_recomputed_chain()
+    {
+        await using var server = await CliServer.StartAsync();
+        var (auditor, file) = await LogWithCheckpointAsync(server);
+
+        AuditForger.RewriteActor(Path.Combine(server.DataDirectory, "actionguard.db"), seq: 2, "user:mallory@evil");
+
+        Assert.Equal(0, (await server.RunAsync(auditor, "audit", "verify")).ExitCode);
+        var broken = await server.RunAsync(auditor, "audit", "verify", "--checkpoint", file);
+        Assert.Equal(1, broken.ExitCode);
+        Assert.Contains("does not match the log's first 6 records", broken.Out);
+    }
+
+    [Fact]
+    public async Task A_checkpoint_edited_after_it_was_saved_is_refused_and_a_malformed_one_is_named_by_line()
+    {
+        await using var server = await CliServer.StartAsync();
+        var (auditor, file) = await LogWithCheckpointAsync(server);
+        var line = File.ReadAllText(file).Trim();
+
+        File.WriteAllText(file, line.Replace("\"size\":6", "\"size\":5", StringComparison.Ordinal) + "\n");
+        var edited = await server.RunAsync(auditor, "audit", "verify", "--checkpoint", file);
+        File.WriteAllText(file, line + "\n{\"size\":\"six\"}\n");
+        var malformed = await server.RunAsync(auditor, "audit", "verify", "--checkpoint", file);
+
+        Assert.Equal(1, edited.ExitCode);
+        Assert.Contains("is not signed by the key it names", edited.Out);
+        Assert.Equal(2, malformed.ExitCode);
+        Assert.Contains("line 2: The checkpoint's 'size' must be a whole number of records.", malformed.Error);
+    }
+
+    private static async Task<(string Auditor, string File)> LogWithCheckpointAsync(CliServer server)
+    {
+        using var agent = server.CreateAgentClient();
+        var approver = await server.TokenAsync("alice", "approvers");
+        for (var i = 0; i < 2; i++)
+        {
+            var created = await server.CreatePendingAsync(agent);
+            await server.RunAsync(approver, "approve", created.Id);
+        }
+
+        var auditor = await server.TokenAsync("carol", CliServer.AuditorGroup);
+        var file = Path.Combine(server.DataDirectory, "saved-checkpoints.jsonl");
+        var saved = await server.RunAsync(auditor, "audit", "checkpoint", "--out", file);
+        Assert.True(saved.ExitCode == 0, saved.ToString());
+        return (auditor, file);
     }
 
     [Fact]
