@@ -17,17 +17,7 @@ internal sealed record AuditCheckpoint(long Size, string Root, string At, string
 {
     public static AuditCheckpoint Sign(long size, byte[] root, DateTimeOffset at, string issuer, string keyId, ECDsa key)
     {
-        var parameters = key.ExportParameters(includePrivateParameters: false);
-        var jwk = Element(w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("kty", "EC");
-            w.WriteString("crv", "P-256");
-            w.WriteString("kid", keyId);
-            w.WriteString("x", Base64Url.EncodeToString(parameters.Q.X));
-            w.WriteString("y", Base64Url.EncodeToString(parameters.Q.Y));
-            w.WriteEndObject();
-        });
+        var jwk = Element(w => Tokens.SigningJwk.Write(w, keyId, key));
         var unsigned = new AuditCheckpoint(size, Convert.ToHexStringLower(root), AuditChain.FormatTime(at), issuer, keyId, string.Empty, jwk);
         var signature = key.SignData(unsigned.SignedBytes(), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         return unsigned with { Signature = Base64Url.EncodeToString(signature) };

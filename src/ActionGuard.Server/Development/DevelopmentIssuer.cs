@@ -174,20 +174,11 @@ public sealed class DevelopmentIssuer : IDisposable
     /// <summary>The public key as a JWK Set.</summary>
     internal string JwksJson()
     {
-        var parameters = _key.ExportParameters(false);
         return Serialize(w =>
         {
             w.WriteStartObject();
             w.WriteStartArray("keys");
-            w.WriteStartObject();
-            w.WriteString("kty", "EC");
-            w.WriteString("crv", "P-256");
-            w.WriteString("use", "sig");
-            w.WriteString("alg", "ES256");
-            w.WriteString("kid", KeyId);
-            w.WriteString("x", Base64UrlEncoder.Encode(parameters.Q.X));
-            w.WriteString("y", Base64UrlEncoder.Encode(parameters.Q.Y));
-            w.WriteEndObject();
+            Tokens.SigningJwk.Write(w, KeyId, _key);
             w.WriteEndArray();
             w.WriteEndObject();
         });

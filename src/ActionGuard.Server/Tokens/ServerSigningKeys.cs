@@ -116,16 +116,7 @@ internal sealed class ServerSigningKeys : IDisposable
                     continue;
                 }
 
-                var parameters = entry.Key.ECDsa.ExportParameters(includePrivateParameters: false);
-                writer.WriteStartObject();
-                writer.WriteString("kty", "EC");
-                writer.WriteString("crv", "P-256");
-                writer.WriteString("x", Base64UrlEncoder.Encode(parameters.Q.X));
-                writer.WriteString("y", Base64UrlEncoder.Encode(parameters.Q.Y));
-                writer.WriteString("kid", entry.Stored.KeyId);
-                writer.WriteString("use", "sig");
-                writer.WriteString("alg", SecurityAlgorithms.EcdsaSha256);
-                writer.WriteEndObject();
+                SigningJwk.Write(writer, entry.Stored.KeyId, entry.Key.ECDsa);
             }
 
             writer.WriteEndArray();

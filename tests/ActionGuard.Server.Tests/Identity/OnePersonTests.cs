@@ -118,17 +118,7 @@ public sealed class OnePersonTests(IdpFixture fixture) : IClassFixture<IdpFixtur
     public async Task One_approver_on_the_api_and_through_a_slack_link_with_the_issuer_spelled_another_way_counts_once()
     {
         await using var slack = await SlackRequests.StartSlackAsync();
-        await using var host = await ServerHost.StartKestrelAsync(Idp, s =>
-        {
-            const string Prefix = "ActionGuard:Notifications:Slack:";
-            s[Prefix + "BotToken"] = SlackRequests.BotToken;
-            s[Prefix + "Channel"] = "C-APPROVALS";
-            s[Prefix + "ApiBaseUrl"] = new Uri(slack.BaseAddress, "api/").AbsoluteUri;
-            s[Prefix + "SigningSecret"] = SlackRequests.SigningSecret;
-            s[Prefix + "Users:0:SlackUserId"] = "U-ALICE";
-            s[Prefix + "Users:0:Issuer"] = Idp.Issuer + "/";
-            s[Prefix + "Users:0:Subject"] = "alice";
-        });
+        await using var host = await ServerHost.StartKestrelAsync(Idp, s => SlackRequests.Configure(s, slack, Idp.Issuer + "/"));
         using var agent = host.CreateClient(ServerHost.AgentKey);
         using var client = host.CreateClient();
         using var alice = host.CreateClient(Idp.IssueToken("alice"));

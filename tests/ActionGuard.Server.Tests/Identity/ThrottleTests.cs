@@ -143,14 +143,7 @@ public sealed class ThrottleTests(IdpFixture fixture) : IClassFixture<IdpFixture
         await using var slack = await SlackRequests.StartSlackAsync();
         await using var host = await ServerHost.StartKestrelAsync(Idp, s =>
         {
-            const string Prefix = "ActionGuard:Notifications:Slack:";
-            s[Prefix + "BotToken"] = SlackRequests.BotToken;
-            s[Prefix + "Channel"] = "C-APPROVALS";
-            s[Prefix + "ApiBaseUrl"] = new Uri(slack.BaseAddress, "api/").AbsoluteUri;
-            s[Prefix + "SigningSecret"] = SlackRequests.SigningSecret;
-            s[Prefix + "Users:0:SlackUserId"] = "U-ALICE";
-            s[Prefix + "Users:0:Issuer"] = Idp.Issuer;
-            s[Prefix + "Users:0:Subject"] = "alice";
+            SlackRequests.Configure(s, slack, Idp.Issuer);
             s["ActionGuard:Limits:FailedAuthenticationBurst"] = "3";
             s["ActionGuard:Limits:FailedAuthenticationsPerMinute"] = "1";
         });

@@ -20,6 +20,19 @@ public static class SlackRequests
         return slack;
     }
 
+    /// <summary>A Slack app posting to <paramref name="slack"/>, with U-ALICE linked to alice at <paramref name="issuer"/>.</summary>
+    public static void Configure(Dictionary<string, string?> s, LocalReceiver slack, string issuer)
+    {
+        const string Prefix = "ActionGuard:Notifications:Slack:";
+        s[Prefix + "BotToken"] = BotToken;
+        s[Prefix + "Channel"] = "C-APPROVALS";
+        s[Prefix + "ApiBaseUrl"] = new Uri(slack.BaseAddress, "api/").AbsoluteUri;
+        s[Prefix + "SigningSecret"] = SigningSecret;
+        s[Prefix + "Users:0:SlackUserId"] = "U-ALICE";
+        s[Prefix + "Users:0:Issuer"] = issuer;
+        s[Prefix + "Users:0:Subject"] = "alice";
+    }
+
     public static JsonObject BlockAction(string user, string actionId, string approvalId) => new()
     {
         ["type"] = "block_actions",
