@@ -40,17 +40,17 @@ public static class ActionGuardServerServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient(CallerAuthenticator.HttpClientName);
 
-        services.TryAddSingleton<IApprovalStore>(sp =>
+        // The store is chosen when registering, from the same configuration the options bind; a provider name that is
+        // neither stops the start through the options validation.
+        if (StoreOptions.IsPostgresName(configuration[ActionGuardServerOptions.SectionName + ":Store:Provider"]))
         {
-            var options = sp.GetRequiredService<IOptions<ActionGuardServerOptions>>().Value;
-            if (options.Store.IsPostgres)
-            {
-                return new PostgresApprovalStore(options.Store.ConnectionString!);
-            }
+            services.AddPostgresStore();
+        }
+        else
+        {
+            services.AddSqliteStore();
+        }
 
-            var root = sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
-            return new SqliteApprovalStore(Path.Combine(root, options.DataDirectory));
-        });
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ActionGuardServerOptions>>().Value;
@@ -85,7 +85,6 @@ public static class ActionGuardServerServiceCollectionExtensions
         services.AddHostedService<ServerInitializer>();
         services.TryAddSingleton<AuditCheckpointExporter>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<AuditCheckpointExporter>());
-        services.AddHostedService<PostgresChangeListener>();
         return services;
     }
 }

@@ -7,11 +7,11 @@ namespace ActionGuard.Server.Audit;
 internal sealed class AuditCheckpoints
 {
     private const int PageSize = 1000;
-    private readonly IApprovalStore _store;
+    private readonly IAuditStore _store;
     private readonly ServerSigningKeys _keys;
     private readonly TimeProvider _timeProvider;
 
-    public AuditCheckpoints(IApprovalStore store, ServerSigningKeys keys, TimeProvider timeProvider)
+    public AuditCheckpoints(IAuditStore store, ServerSigningKeys keys, TimeProvider timeProvider)
     {
         _store = store;
         _keys = keys;

@@ -6,9 +6,9 @@ namespace ActionGuard.Server.Audit;
 internal sealed class AuditVerifier
 {
     private const int PageSize = 1000;
-    private readonly IApprovalStore _store;
+    private readonly IAuditStore _store;
 
-    public AuditVerifier(IApprovalStore store)
+    public AuditVerifier(IAuditStore store)
     {
         _store = store;
     }

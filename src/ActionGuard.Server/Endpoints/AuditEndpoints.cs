@@ -201,7 +201,7 @@ internal static class AuditEndpoints
             return;
         }
 
-        var records = await context.RequestServices.GetRequiredService<IApprovalStore>().ReadAuditAsync(after, limit, context.RequestAborted).ConfigureAwait(false);
+        var records = await context.RequestServices.GetRequiredService<IAuditStore>().ReadAuditAsync(after, limit, context.RequestAborted).ConfigureAwait(false);
         long? next = records.Count == limit ? records[^1].Seq : null;
         await HttpHelpers.WriteJsonAsync(context, StatusCodes.Status200OK, new AuditPageResponse(records, next), ServerJsonContext.Default.AuditPageResponse).ConfigureAwait(false);
     }

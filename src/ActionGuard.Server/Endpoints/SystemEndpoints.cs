@@ -26,7 +26,7 @@ internal static class SystemEndpoints
 
         endpoints.MapGet("/readyz", static async context =>
         {
-            var ready = await context.RequestServices.GetRequiredService<IApprovalStore>().PingAsync(context.RequestAborted).ConfigureAwait(false);
+            var ready = await context.RequestServices.GetRequiredService<IStoreLifecycle>().PingAsync(context.RequestAborted).ConfigureAwait(false);
             await HttpHelpers.WriteJsonAsync(
                 context,
                 ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable,

@@ -13,14 +13,16 @@ namespace ActionGuard.Server.Hosting;
 /// </summary>
 internal sealed class ServerInitializer : IHostedLifecycleService
 {
-    private readonly IApprovalStore _store;
+    private readonly IStoreLifecycle _store;
+    private readonly IApprovalStore _approvals;
     private readonly ServerSigningKeys _keys;
     private readonly ApprovalService _service;
     private readonly ILogger _logger;
 
-    public ServerInitializer(IApprovalStore store, ServerSigningKeys keys, ApprovalService service, ILogger<ServerInitializer> logger)
+    public ServerInitializer(IStoreLifecycle store, IApprovalStore approvals, ServerSigningKeys keys, ApprovalService service, ILogger<ServerInitializer> logger)
     {
         _store = store;
+        _approvals = approvals;
         _keys = keys;
         _service = service;
         _logger = logger;
@@ -32,19 +34,11 @@ internal sealed class ServerInitializer : IHostedLifecycleService
         await _store.InitializeAsync(cancellationToken).ConfigureAwait(false);
         await _keys.InitializeAsync(cancellationToken).ConfigureAwait(false);
         await _service.ResumeAsync(cancellationToken).ConfigureAwait(false);
-        var pending = (await _store.ListExpirableAsync(cancellationToken).ConfigureAwait(false)).Count;
-        ServerLog.StoreReady(_logger, Describe(_store), pending);
+        var pending = (await _approvals.ListExpirableAsync(cancellationToken).ConfigureAwait(false)).Count;
+        ServerLog.StoreReady(_logger, _store.Description, pending);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    // Where the store is, without secrets: a file path, or host, port and database (never the connection string).
-    internal static string Describe(IApprovalStore store) => store switch
-    {
-        SqliteApprovalStore sqlite => "SQLite " + sqlite.DatabasePath,
-        PostgresApprovalStore postgres => postgres.Description,
-        _ => store.GetType().Name,
-    };
 
     public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -19,12 +19,12 @@ internal sealed class ApproverDirectory
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromMinutes(5);
 
     private readonly ConcurrentDictionary<(string Issuer, string Subject), Written> _written = new();
-    private readonly IApprovalStore _store;
+    private readonly IIdentityStore _store;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly bool _enabled;
 
-    public ApproverDirectory(IApprovalStore store, TimeProvider timeProvider, IOptions<ActionGuardServerOptions> options, ILogger<ApproverDirectory> logger)
+    public ApproverDirectory(IIdentityStore store, TimeProvider timeProvider, IOptions<ActionGuardServerOptions> options, ILogger<ApproverDirectory> logger)
     {
         _store = store;
         _timeProvider = timeProvider;

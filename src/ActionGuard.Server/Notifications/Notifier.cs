@@ -34,7 +34,8 @@ internal sealed class Notifier : BackgroundService
     private readonly ConcurrentDictionary<string, ITimer> _reminders = new(StringComparer.Ordinal);
     private readonly INotificationChannel[] _channels;
     private readonly Dictionary<string, INotificationChannel> _channelsByName;
-    private readonly IApprovalStore _store;
+    private readonly IApprovalStore _approvals;
+    private readonly IOutboxStore _outbox;
     private readonly TimeProvider _timeProvider;
     private readonly NotificationOptions _options;
     private readonly string? _reviewUrlBase;
@@ -44,14 +45,16 @@ internal sealed class Notifier : BackgroundService
 
     public Notifier(
         IEnumerable<INotificationChannel> channels,
-        IApprovalStore store,
+        IApprovalStore approvals,
+        IOutboxStore outbox,
         TimeProvider timeProvider,
         IOptions<ActionGuardServerOptions> options,
         ILogger<Notifier> logger)
     {
         _channels = channels.ToArray();
         _channelsByName = _channels.ToDictionary(c => c.Name, StringComparer.Ordinal);
-        _store = store;
+        _approvals = approvals;
+        _outbox = outbox;
         _timeProvider = timeProvider;
         _options = options.Value.Notifications;
         _reviewUrlBase = options.Value.ReviewUrlBase;
@@ -190,7 +193,7 @@ internal sealed class Notifier : BackgroundService
     /// <summary>One pass over the pending messages; returns when to look again (at the latest after <see cref="IdlePollInterval"/>).</summary>
     private async Task<TimeSpan?> DrainAsync(CancellationToken stoppingToken)
     {
-        var messages = await _store.ListOutboxAsync(BatchSize, stoppingToken).ConfigureAwait(false);
+        var messages = await _outbox.ListOutboxAsync(BatchSize, stoppingToken).ConfigureAwait(false);
         var waiting = new HashSet<(string, string)>();
         DateTimeOffset? nextDue = null;
         var tried = false;
@@ -260,7 +263,7 @@ internal sealed class Notifier : BackgroundService
             {
                 NotificationLog.Retrying(_logger, message.Type, message.Approval.Id, channel.Name, attempt, error);
                 var delay = RetryDelay.Before(attempt + 1, _options.RetryBaseDelay, _options.RetryMaxDelay);
-                await _store.RetryOutboxAsync(message.Seq, attempt, _timeProvider.GetUtcNow() + delay, error, CancellationToken.None).ConfigureAwait(false);
+                await _outbox.RetryOutboxAsync(message.Seq, attempt, _timeProvider.GetUtcNow() + delay, error, CancellationToken.None).ConfigureAwait(false);
                 Arm(delay);
                 AttemptFailed?.Invoke(notification, channel.Name, attempt);
                 return false;
@@ -287,7 +290,7 @@ internal sealed class Notifier : BackgroundService
         }));
 
         // Not cancellable: a message that went out must be marked, or the next pass sends it again.
-        await _store.SettleOutboxAsync(message.Seq, attempts, delivered, audit, CancellationToken.None).ConfigureAwait(false);
+        await _outbox.SettleOutboxAsync(message.Seq, attempts, delivered, audit, CancellationToken.None).ConfigureAwait(false);
         Settled?.Invoke(new NotificationSettled(notification, message.Channel, attempts, delivered));
     }
 
@@ -336,10 +339,10 @@ internal sealed class Notifier : BackgroundService
     {
         try
         {
-            var record = await _store.GetAsync(approvalId).ConfigureAwait(false);
+            var record = await _approvals.GetAsync(approvalId).ConfigureAwait(false);
             if (record is { Status: ApprovalStatus.Pending } && record.ExpiresAt > _timeProvider.GetUtcNow() && !_stopped)
             {
-                await _store.EnqueueAsync(Messages(NotificationEventTypes.Reminder, record)).ConfigureAwait(false);
+                await _outbox.EnqueueAsync(Messages(NotificationEventTypes.Reminder, record)).ConfigureAwait(false);
                 Wake();
             }
         }

@@ -12,10 +12,10 @@ internal sealed class SlackChannel : INotificationChannel
 {
     private const char Separator = '|';
     private readonly SlackApi _api;
-    private readonly IApprovalStore _store;
+    private readonly IMessageReferenceStore _store;
     private readonly SlackOptions _options;
 
-    public SlackChannel(SlackApi api, IApprovalStore store, IOptions<ActionGuardServerOptions> options)
+    public SlackChannel(SlackApi api, IMessageReferenceStore store, IOptions<ActionGuardServerOptions> options)
     {
         _api = api;
         _store = store;

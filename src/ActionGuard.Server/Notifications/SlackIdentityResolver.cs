@@ -42,14 +42,14 @@ internal sealed class SlackIdentityResolver
 
     private readonly ConcurrentDictionary<string, CachedProfile> _profiles = new(StringComparer.Ordinal);
     private readonly SlackApi _api;
-    private readonly IApprovalStore _store;
+    private readonly IIdentityStore _store;
     private readonly TimeProvider _timeProvider;
     private readonly SlackOptions _options;
     private readonly TimeSpan _sendTimeout;
     private readonly ILogger _logger;
     private readonly PersonDirectory _people;
 
-    public SlackIdentityResolver(SlackApi api, IApprovalStore store, TimeProvider timeProvider, IOptions<ActionGuardServerOptions> options, ILogger<SlackIdentityResolver> logger, PersonDirectory people)
+    public SlackIdentityResolver(SlackApi api, IIdentityStore store, TimeProvider timeProvider, IOptions<ActionGuardServerOptions> options, ILogger<SlackIdentityResolver> logger, PersonDirectory people)
     {
         _people = people;
         _api = api;

@@ -23,5 +23,7 @@ public sealed class StoreOptions
     /// </summary>
     public string? ConnectionString { get; set; }
 
-    internal bool IsPostgres => string.Equals(Provider?.Trim(), Postgres, StringComparison.OrdinalIgnoreCase);
+    internal bool IsPostgres => IsPostgresName(Provider);
+
+    internal static bool IsPostgresName(string? provider) => string.Equals(provider?.Trim(), Postgres, StringComparison.OrdinalIgnoreCase);
 }

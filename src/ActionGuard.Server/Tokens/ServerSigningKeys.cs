@@ -18,7 +18,7 @@ namespace ActionGuard.Server.Tokens;
 /// </summary>
 internal sealed class ServerSigningKeys : IDisposable
 {
-    private readonly IApprovalStore _store;
+    private readonly ISigningKeyStore _store;
     private readonly TimeProvider _timeProvider;
     private readonly ActionGuardServerOptions _options;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -31,7 +31,7 @@ internal sealed class ServerSigningKeys : IDisposable
     /// <summary>How stale the keys may be when the key set is published.</summary>
     public static readonly TimeSpan PublishRefreshInterval = TimeSpan.FromSeconds(5);
 
-    public ServerSigningKeys(IApprovalStore store, IOptions<ActionGuardServerOptions> options, TimeProvider timeProvider)
+    public ServerSigningKeys(ISigningKeyStore store, IOptions<ActionGuardServerOptions> options, TimeProvider timeProvider)
     {
         _store = store;
         _timeProvider = timeProvider;

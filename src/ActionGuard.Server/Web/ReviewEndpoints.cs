@@ -256,7 +256,7 @@ internal static class ReviewEndpoints
         string? reasonError = null,
         string? reason = null)
     {
-        var audit = await context.RequestServices.GetRequiredService<IApprovalStore>().ReadAuditForApprovalAsync(record.Id, context.RequestAborted).ConfigureAwait(false);
+        var audit = await context.RequestServices.GetRequiredService<IAuditStore>().ReadAuditForApprovalAsync(record.Id, context.RequestAborted).ConfigureAwait(false);
         var view = new DetailView
         {
             Record = record,

@@ -4,6 +4,7 @@ using ActionGuard.Server.Audit;
 using ActionGuard.Server.Hosting;
 using ActionGuard.Server.Store;
 using ActionGuard.Server.Store.Postgres;
+using ActionGuard.Server.Store.Sqlite;
 using ActionGuard.Server.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -24,8 +25,10 @@ public sealed class PostgresEndToEndTests(PostgresServer postgres, IdpFixture fi
             s["ActionGuard:Store:Provider"] = "postgres";
             s["ActionGuard:Store:ConnectionString"] = connectionString;
         });
-        var store = Assert.IsType<PostgresApprovalStore>(host.Services.GetRequiredService<IApprovalStore>());
-        Assert.DoesNotContain("Password", ServerInitializer.Describe(store), StringComparison.OrdinalIgnoreCase);
+        var store = Assert.IsType<PostgresStore>(host.Services.GetRequiredService<IApprovalStore>());
+        Assert.DoesNotContain("Password", store.Description, StringComparison.OrdinalIgnoreCase);
+        Assert.Single(host.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<PostgresChangeListener>());
+        Assert.Same(store, host.Services.GetRequiredService<IOutboxStore>());
         await using var services = SdkEndToEndTests.AgentServices(host);
         var guard = services.GetRequiredService<IActionGuard>();
         var ran = 0;
@@ -46,7 +49,7 @@ public sealed class PostgresEndToEndTests(PostgresServer postgres, IdpFixture fi
         Assert.Equal(42, await run.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(1, ran);
         Assert.Equal("succeeded", (await Api.GetAsync(approver, "v1/approvals/" + id)).ApprovalStatus);
-        Assert.False(File.Exists(Path.Combine(host.DataDirectory, SqliteApprovalStore.FileName)));
+        Assert.False(File.Exists(Path.Combine(host.DataDirectory, SqliteStore.FileName)));
         var trail = await store.ReadAuditForApprovalAsync(id);
         Assert.Equal([AuditTypes.Requested, AuditTypes.Decided, AuditTypes.Approved, AuditTypes.Claimed, AuditTypes.Succeeded], trail.Select(r => r.Type));
         Assert.True((await new AuditVerifier(store).VerifyAsync(CancellationToken.None)).Ok);

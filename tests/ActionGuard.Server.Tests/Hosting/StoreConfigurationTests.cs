@@ -1,6 +1,7 @@
 using ActionGuard.Server.Hosting;
 using ActionGuard.Server.Store;
 using ActionGuard.Server.Store.Postgres;
+using ActionGuard.Server.Store.Sqlite;
 using ActionGuard.Server.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -37,8 +38,11 @@ public sealed class StoreConfigurationTests(IdpFixture fixture) : IClassFixture<
     {
         await using var host = await ServerHost.StartKestrelAsync(Idp);
 
-        var store = Assert.IsType<SqliteApprovalStore>(host.Services.GetRequiredService<IApprovalStore>());
-        Assert.Equal(Path.GetFullPath(Path.Combine(host.DataDirectory, SqliteApprovalStore.FileName)), store.DatabasePath);
-        Assert.StartsWith("SQLite ", ServerInitializer.Describe(store), StringComparison.Ordinal);
+        var store = Assert.IsType<SqliteStore>(host.Services.GetRequiredService<IApprovalStore>());
+        Assert.Equal(Path.GetFullPath(Path.Combine(host.DataDirectory, SqliteStore.FileName)), store.DatabasePath);
+        Assert.StartsWith("SQLite ", store.Description, StringComparison.Ordinal);
+        Assert.DoesNotContain(host.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>(), s => s is ActionGuard.Server.Store.Postgres.PostgresChangeListener);
+        Assert.Same(store, host.Services.GetRequiredService<IAuditStore>());
+        Assert.Same(store, host.Services.GetRequiredService<IStoreLifecycle>());
     }
 }

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using ActionGuard.Server.Audit;
 using ActionGuard.Server.Notifications;
 using ActionGuard.Server.Store;
+using ActionGuard.Server.Store.Sqlite;
 using ActionGuard.Server.Tests.TestSupport;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -203,7 +204,7 @@ public sealed class OutboxTests(IdpFixture fixture) : IClassFixture<IdpFixture>
 
     private static async Task<IReadOnlyList<OutboxMessage>> ReadOutboxAsync(string folder)
     {
-        using var store = new SqliteApprovalStore(folder);
+        using var store = new SqliteStore(folder);
         await store.InitializeAsync();
         return await store.ListOutboxAsync(100);
     }

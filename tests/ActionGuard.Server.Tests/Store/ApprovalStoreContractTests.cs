@@ -6,15 +6,15 @@ using ActionGuard.Server.Tests.Notifications;
 
 namespace ActionGuard.Server.Tests.Store;
 
-// The contract every IApprovalStore keeps, run against each store. "Peers" are two store instances on one database, as
+// The contract every store (IServerStore) keeps, run against each store. "Peers" are two store instances on one database, as
 // two server instances behind a load balancer are; a store that supports one instance only hands out itself.
 public abstract class ApprovalStoreContractTests : IAsyncLifetime
 {
     private const int Runs = 20;
 
-    private readonly List<IApprovalStore> _opened = [];
+    private readonly List<IServerStore> _opened = [];
 
-    internal IApprovalStore Store { get; private set; } = null!;
+    internal IServerStore Store { get; private set; } = null!;
 
     public virtual async Task InitializeAsync()
     {
@@ -44,24 +44,24 @@ public abstract class ApprovalStoreContractTests : IAsyncLifetime
     protected abstract Task PrepareAsync();
 
     /// <summary>A new, uninitialized store on the test's database.</summary>
-    private protected abstract IApprovalStore Open();
+    private protected abstract IServerStore Open();
 
     /// <summary>A second instance on the same database, or the same instance when the store does not support two.</summary>
-    private protected abstract IApprovalStore Peer();
+    private protected abstract IServerStore Peer();
 
     /// <summary>Runs SQL on the test's database outside the store (to tamper or inspect); returns the first column of the first row.</summary>
     protected abstract Task<object?> RawAsync(string sql);
 
     protected abstract Task CleanUpAsync();
 
-    private protected async Task<IApprovalStore> OpenInitializedAsync()
+    private protected async Task<IServerStore> OpenInitializedAsync()
     {
         var store = Track(Open());
         await store.InitializeAsync();
         return store;
     }
 
-    private protected IApprovalStore Track(IApprovalStore store)
+    private protected IServerStore Track(IServerStore store)
     {
         _opened.Add(store);
         return store;

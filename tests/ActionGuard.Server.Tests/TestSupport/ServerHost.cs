@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using ActionGuard.Server.Store;
+using ActionGuard.Server.Store.Sqlite;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -43,7 +44,7 @@ public sealed class ServerHost : IAsyncDisposable
 
     public IServiceProvider Services => _app?.Services ?? _factory!.Services;
 
-    internal SqliteApprovalStore Store => (SqliteApprovalStore)Services.GetRequiredService<IApprovalStore>();
+    internal SqliteStore Store => (SqliteStore)Services.GetRequiredService<IApprovalStore>();
 
     public static string NewDataDirectory() => Path.Combine(Path.GetTempPath(), "ag-server-tests", Guid.NewGuid().ToString("N"));
 

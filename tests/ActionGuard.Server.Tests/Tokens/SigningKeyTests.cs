@@ -39,12 +39,12 @@ public sealed class SigningKeyTests(IdpFixture fixture) : IClassFixture<IdpFixtu
 public sealed class SharedStoreSigningKeyTests : IDisposable
 {
     private readonly string _folder = ServerHost.NewDataDirectory();
-    private readonly ActionGuard.Server.Store.SqliteApprovalStore _store;
+    private readonly ActionGuard.Server.Store.Sqlite.SqliteStore _store;
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
 
     public SharedStoreSigningKeyTests()
     {
-        _store = new ActionGuard.Server.Store.SqliteApprovalStore(_folder);
+        _store = new ActionGuard.Server.Store.Sqlite.SqliteStore(_folder);
     }
 
     [Fact]

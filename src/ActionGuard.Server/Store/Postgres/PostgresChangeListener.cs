@@ -22,7 +22,7 @@ internal sealed class PostgresChangeListener : BackgroundService
     // A silent network failure is noticed at the next keep-alive query, not only at the next notification.
     private static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(30);
 
-    private readonly PostgresApprovalStore? _store;
+    private readonly PostgresStore? _store;
     private readonly ApprovalSignals _signals;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
@@ -31,7 +31,7 @@ internal sealed class PostgresChangeListener : BackgroundService
 
     public PostgresChangeListener(IApprovalStore store, ApprovalSignals signals, TimeProvider timeProvider, ILogger<PostgresChangeListener> logger)
     {
-        _store = store as PostgresApprovalStore;
+        _store = store as PostgresStore;
         _signals = signals;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -97,14 +97,14 @@ internal sealed class PostgresChangeListener : BackgroundService
         {
             connection.Notification += (_, e) =>
             {
-                if (string.Equals(e.Channel, PostgresApprovalStore.ChangeChannel, StringComparison.Ordinal))
+                if (string.Equals(e.Channel, PostgresStore.ChangeChannel, StringComparison.Ordinal))
                 {
                     _signals.Signal(e.Payload);
                 }
             };
 
             // The channel name is a constant identifier: LISTEN takes no parameters.
-            using (var listen = new NpgsqlCommand("LISTEN " + PostgresApprovalStore.ChangeChannel + ";", connection))
+            using (var listen = new NpgsqlCommand("LISTEN " + PostgresStore.ChangeChannel + ";", connection))
             {
                 await listen.ExecuteNonQueryAsync(stoppingToken).ConfigureAwait(false);
             }

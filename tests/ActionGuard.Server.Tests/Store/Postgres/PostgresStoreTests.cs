@@ -6,7 +6,7 @@ using ActionGuard.Server.Tests.Notifications;
 using ActionGuard.Server.Tests.TestSupport;
 using Npgsql;
 
-namespace ActionGuard.Server.Tests.Store;
+namespace ActionGuard.Server.Tests.Store.Postgres;
 
 // What only the PostgreSQL store has: several instances starting and draining the outbox on one database.
 [Collection(PostgresServer.Collection)]
@@ -16,7 +16,7 @@ public sealed class PostgresStoreTests(PostgresServer server)
     public async Task Instances_starting_at_once_on_an_empty_database_migrate_it_once()
     {
         var connectionString = await server.CreateDatabaseAsync();
-        var stores = Enumerable.Range(0, 4).Select(_ => new PostgresApprovalStore(connectionString)).ToList();
+        var stores = Enumerable.Range(0, 4).Select(_ => new PostgresStore(connectionString)).ToList();
         try
         {
             await Task.WhenAll(stores.Select(s => s.InitializeAsync()));
@@ -36,7 +36,7 @@ public sealed class PostgresStoreTests(PostgresServer server)
     [Fact]
     public async Task A_database_that_is_not_there_fails_the_ping_without_throwing()
     {
-        await using var store = new PostgresApprovalStore(server.ConnectionString("ag_missing_database"));
+        await using var store = new PostgresStore(server.ConnectionString("ag_missing_database"));
 
         Assert.False(await store.PingAsync());
     }
@@ -45,7 +45,7 @@ public sealed class PostgresStoreTests(PostgresServer server)
     public async Task The_description_names_host_port_and_database_but_never_the_password()
     {
         var builder = new NpgsqlConnectionStringBuilder(server.ConnectionString("approvals")) { Password = "s3cret-pw" };
-        await using var store = new PostgresApprovalStore(builder.ConnectionString);
+        await using var store = new PostgresStore(builder.ConnectionString);
 
         Assert.Contains("approvals", store.Description, StringComparison.Ordinal);
         Assert.Contains("127.0.0.1:" + server.Port, store.Description, StringComparison.Ordinal);
@@ -56,8 +56,8 @@ public sealed class PostgresStoreTests(PostgresServer server)
     public async Task Instances_listing_the_outbox_at_once_are_each_given_different_messages()
     {
         var connectionString = await server.CreateDatabaseAsync();
-        await using var first = new PostgresApprovalStore(connectionString);
-        await using var second = new PostgresApprovalStore(connectionString);
+        await using var first = new PostgresStore(connectionString);
+        await using var second = new PostgresStore(connectionString);
         await first.InitializeAsync();
         for (var i = 0; i < 20; i++)
         {
@@ -77,8 +77,8 @@ public sealed class PostgresStoreTests(PostgresServer server)
     public async Task A_later_message_of_an_approval_and_channel_waits_with_the_instance_that_holds_the_earlier_one()
     {
         var connectionString = await server.CreateDatabaseAsync();
-        await using var first = new PostgresApprovalStore(connectionString);
-        await using var second = new PostgresApprovalStore(connectionString);
+        await using var first = new PostgresStore(connectionString);
+        await using var second = new PostgresStore(connectionString);
         await first.InitializeAsync();
         var record = Samples.Pending();
         await first.CreateAsync(record, [], [Message("evt_1", "slack", record)]);
@@ -99,8 +99,8 @@ public sealed class PostgresStoreTests(PostgresServer server)
     public async Task An_instance_that_stops_draining_loses_its_lease_and_another_takes_the_message_over()
     {
         var connectionString = await server.CreateDatabaseAsync();
-        await using var crashed = new PostgresApprovalStore(connectionString, TimeSpan.FromMilliseconds(300));
-        await using var survivor = new PostgresApprovalStore(connectionString, TimeSpan.FromMilliseconds(300));
+        await using var crashed = new PostgresStore(connectionString, TimeSpan.FromMilliseconds(300));
+        await using var survivor = new PostgresStore(connectionString, TimeSpan.FromMilliseconds(300));
         await crashed.InitializeAsync();
         var record = Samples.Pending();
         await crashed.CreateAsync(record, [], [Message("evt_1", "slack", record)]);
@@ -117,7 +117,7 @@ public sealed class PostgresStoreTests(PostgresServer server)
     public async Task Approval_records_are_stored_as_jsonb_that_operators_can_query()
     {
         var connectionString = await server.CreateDatabaseAsync();
-        await using var store = new PostgresApprovalStore(connectionString);
+        await using var store = new PostgresStore(connectionString);
         await store.InitializeAsync();
         var record = Samples.Pending();
         await store.CreateAsync(record, [], []);
@@ -130,7 +130,7 @@ public sealed class PostgresStoreTests(PostgresServer server)
     public async Task Instances_starting_together_on_an_empty_database_keep_one_signing_key()
     {
         var connectionString = await server.CreateDatabaseAsync();
-        var stores = Enumerable.Range(0, 3).Select(_ => new PostgresApprovalStore(connectionString)).ToList();
+        var stores = Enumerable.Range(0, 3).Select(_ => new PostgresStore(connectionString)).ToList();
         try
         {
             await stores[0].InitializeAsync();

@@ -5,14 +5,14 @@ using ActionGuard.Server.Approvals;
 using ActionGuard.Server.Audit;
 using Microsoft.Data.Sqlite;
 
-namespace ActionGuard.Server.Store;
+namespace ActionGuard.Server.Store.Sqlite;
 
 /// <summary>
 /// The SQLite store: one database file in the data folder, WAL journal, created on first start and migrated forward.
 /// Writes go through one connection under a lock, each in a <c>BEGIN IMMEDIATE</c> transaction with its audit records;
 /// reads use pooled connections and run beside the writer.
 /// </summary>
-internal sealed class SqliteApprovalStore : IApprovalStore, IDisposable
+internal sealed class SqliteStore : IServerStore, IDisposable
 {
     public const string FileName = "actionguard.db";
 
@@ -26,7 +26,7 @@ internal sealed class SqliteApprovalStore : IApprovalStore, IDisposable
     // carry an earlier time than the one before it in the chain.
     private string _auditAt = string.Empty;
 
-    public SqliteApprovalStore(string dataDirectory)
+    public SqliteStore(string dataDirectory)
     {
         Directory.CreateDirectory(dataDirectory);
         DatabasePath = Path.GetFullPath(Path.Combine(dataDirectory, FileName));
@@ -40,6 +40,9 @@ internal sealed class SqliteApprovalStore : IApprovalStore, IDisposable
     }
 
     public string DatabasePath { get; }
+
+    /// <inheritdoc/>
+    public string Description => "SQLite " + DatabasePath;
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {

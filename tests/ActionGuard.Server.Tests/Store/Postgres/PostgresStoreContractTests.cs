@@ -3,20 +3,20 @@ using ActionGuard.Server.Store.Postgres;
 using ActionGuard.Server.Tests.TestSupport;
 using Npgsql;
 
-namespace ActionGuard.Server.Tests.Store;
+namespace ActionGuard.Server.Tests.Store.Postgres;
 
 // Each test gets its own database on the run's PostgreSQL; peers are separate store instances, as separate servers are.
 [Collection(PostgresServer.Collection)]
 public sealed class PostgresStoreContractTests(PostgresServer server) : ApprovalStoreContractTests
 {
     private string _connectionString = string.Empty;
-    private IApprovalStore? _peer;
+    private IServerStore? _peer;
 
     protected override async Task PrepareAsync() => _connectionString = await server.CreateDatabaseAsync();
 
-    private protected override IApprovalStore Open() => new PostgresApprovalStore(_connectionString);
+    private protected override IServerStore Open() => new PostgresStore(_connectionString);
 
-    private protected override IApprovalStore Peer()
+    private protected override IServerStore Peer()
     {
         if (_peer is null)
         {

@@ -1,11 +1,12 @@
 using ActionGuard.Client;
 using ActionGuard.Server.Audit;
 using ActionGuard.Server.Store;
+using ActionGuard.Server.Store.Sqlite;
 using ActionGuard.Server.Tests.Notifications;
 using ActionGuard.Server.Tests.TestSupport;
 using Microsoft.Data.Sqlite;
 
-namespace ActionGuard.Server.Tests.Store;
+namespace ActionGuard.Server.Tests.Store.Sqlite;
 
 public sealed class SchemaMigrationTests
 {
@@ -13,7 +14,7 @@ public sealed class SchemaMigrationTests
     public async Task A_version_1_database_is_migrated_forward_and_keeps_its_approvals_and_audit_chain()
     {
         var folder = ServerHost.NewDataDirectory();
-        var path = Path.Combine(folder, SqliteApprovalStore.FileName);
+        var path = Path.Combine(folder, SqliteStore.FileName);
         try
         {
             // A database exactly as a version-1 server leaves it: only migration 0 applied, with data in it.
@@ -30,7 +31,7 @@ public sealed class SchemaMigrationTests
             var record = Samples.Pending();
             WriteAsVersion1(path, record);
 
-            using (var store = new SqliteApprovalStore(folder))
+            using (var store = new SqliteStore(folder))
             {
                 await store.InitializeAsync();
 

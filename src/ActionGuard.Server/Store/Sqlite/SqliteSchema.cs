@@ -1,4 +1,4 @@
-namespace ActionGuard.Server.Store;
+namespace ActionGuard.Server.Store.Sqlite;
 
 /// <summary>
 /// The SQLite schema as forward migrations: entry <c>i</c> takes the database from version <c>i</c> to <c>i + 1</c>.

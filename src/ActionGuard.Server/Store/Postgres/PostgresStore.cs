@@ -15,7 +15,7 @@ namespace ActionGuard.Server.Store.Postgres;
 /// <c>audit_tail</c> to take the next sequence number and hash, so the chain stays one chain whichever instance appends.
 /// Lock order is always approval, then outbox, then audit tail. The schema is migrated at start under an advisory lock.
 /// </summary>
-internal sealed class PostgresApprovalStore : IApprovalStore, IAsyncDisposable, IDisposable
+internal sealed class PostgresStore : IServerStore, IAsyncDisposable, IDisposable
 {
     // Advisory lock keys ("AGSCHEMA", "AGOUTBOX"); transaction-scoped, so a crashed instance never keeps one.
     private const long SchemaLockKey = 0x4147_5343_4845_4D41;
@@ -39,12 +39,12 @@ internal sealed class PostgresApprovalStore : IApprovalStore, IAsyncDisposable, 
     private readonly TimeSpan _outboxLease;
     private readonly string _owner = "ag-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
 
-    public PostgresApprovalStore(string connectionString)
+    public PostgresStore(string connectionString)
         : this(connectionString, DefaultOutboxLease)
     {
     }
 
-    internal PostgresApprovalStore(string connectionString, TimeSpan outboxLease)
+    internal PostgresStore(string connectionString, TimeSpan outboxLease)
     {
         ArgumentNullException.ThrowIfNull(connectionString);
         _outboxLease = outboxLease;

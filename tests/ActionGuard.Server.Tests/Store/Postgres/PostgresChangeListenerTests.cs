@@ -1,11 +1,12 @@
 using ActionGuard.Client;
+using ActionGuard.Server.Store;
 using ActionGuard.Server.Store.Postgres;
 using ActionGuard.Server.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 
-namespace ActionGuard.Server.Tests.Store;
+namespace ActionGuard.Server.Tests.Store.Postgres;
 
 // Two servers on one database, as behind a load balancer: a long poll held by one wakes when a person decides on the other.
 [Collection(PostgresServer.Collection)]
