@@ -1,5 +1,6 @@
 using System.Net;
 using ActionGuard.Server.Endpoints;
+using ActionGuard.Server.Notifications.Slack;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -71,7 +72,7 @@ public static class ActionGuardServerApplicationBuilderExtensions
         ApprovalEndpoints.Map(endpoints);
         AuditEndpoints.Map(endpoints);
         SystemEndpoints.Map(endpoints);
-        Notifications.SlackInteractions.Map(endpoints);
+        Notifications.Slack.SlackInteractions.Map(endpoints);
         Web.ReviewEndpoints.Map(endpoints);
         Development.DevelopmentEndpoints.Map(endpoints);
     }

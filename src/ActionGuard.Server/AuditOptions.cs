@@ -1,3 +1,5 @@
+using ActionGuard.Server.Notifications.Webhooks;
+
 namespace ActionGuard.Server;
 
 /// <summary>
@@ -23,5 +25,5 @@ public sealed class AuditOptions
     /// Gets the webhook each checkpoint is POSTed to (<c>audit.checkpoint</c> event, signed like notification
     /// webhooks). Default none.
     /// </summary>
-    public Notifications.WebhookSubscriberOptions CheckpointWebhook { get; } = new();
+    public WebhookSubscriberOptions CheckpointWebhook { get; } = new();
 }

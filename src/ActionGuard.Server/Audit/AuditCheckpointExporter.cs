@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using ActionGuard.Server.Notifications;
+using ActionGuard.Server.Notifications.Webhooks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -118,7 +119,7 @@ internal sealed class AuditCheckpointExporter : BackgroundService
         request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(secret, timestamp, body));
         request.Headers.Add(WebhookSignature.EventHeader, "audit.checkpoint");
         request.Headers.Add(WebhookSignature.DeliveryHeader, "ckpt_" + Guid.NewGuid().ToString("N"));
-        using var client = _httpClientFactory.CreateClient(WebhookChannel.HttpClientName);
+        using var client = _httpClientFactory.CreateClient(NotificationServices.HttpClientName);
         using var response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {

@@ -61,7 +61,6 @@ internal sealed partial class ServerOptionsValidator : IValidateOptions<ActionGu
         }
 
         CheckPeople(errors, options.People, issuers);
-        CheckLinkedIssuers(errors, options.Notifications.Slack.Users.Select(u => u.Issuer).ToList(), "Notifications:Slack:Users", issuers);
 
         var hashes = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < options.Agents.ApiKeys.Count; i++)
@@ -116,7 +115,7 @@ internal sealed partial class ServerOptionsValidator : IValidateOptions<ActionGu
         CheckPositive(errors, "Limits:ApproverRequestsPerSecond", limits.ApproverRequestsPerSecond);
         CheckPositive(errors, "Limits:FailedAuthenticationsPerMinute", limits.FailedAuthenticationsPerMinute);
 
-        Notifications.NotificationOptionsValidator.Validate(options.Notifications, errors);
+        Notifications.NotificationOptionsValidator.Validate(options.Notifications, errors); // each channel has its own validator
         CheckAudit(errors, options.Audit);
         PolicyEngine.Create(options, _environment.ContentRootPath, errors).Dispose();
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
@@ -230,17 +229,6 @@ internal sealed partial class ServerOptionsValidator : IValidateOptions<ActionGu
                 {
                     errors.Add(identityKey + $"The identity is already in People:Links:{linked[(ApprovalParty.NormalizeIssuer(identity.Issuer), identity.Subject)]}; an identity belongs to one person.");
                 }
-            }
-        }
-    }
-
-    private static void CheckLinkedIssuers(List<string> errors, List<string?> linkIssuers, string section, Dictionary<string, int> issuers)
-    {
-        for (var i = 0; i < linkIssuers.Count; i++)
-        {
-            if (linkIssuers[i] is { } issuer && !issuers.ContainsKey(ApprovalParty.NormalizeIssuer(issuer)))
-            {
-                errors.Add($"{Prefix}{section}:{i}:Issuer must be one of ActionGuard:Issuers.");
             }
         }
     }

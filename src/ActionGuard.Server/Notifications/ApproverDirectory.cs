@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace ActionGuard.Server.Notifications;
 
 /// <summary>
-/// Records, while <see cref="SlackOptions.MapUsersByEmail"/> is on, the identities of approvers who authenticate with a
+/// Records, while <see cref="Slack.SlackOptions.MapUsersByEmail"/> is on, the identities of approvers who authenticate with a
 /// verified e-mail address (issuer, subject, name, e-mail, groups, last seen), so a Slack user can be mapped to one by
 /// that address. It is called on every authenticated approver request and stays cheap: the store is written only when
 /// something changed or <see cref="RefreshInterval"/> has passed for that subject. A token without a verified address

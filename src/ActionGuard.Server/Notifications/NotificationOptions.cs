@@ -1,3 +1,6 @@
+using ActionGuard.Server.Notifications.Slack;
+using ActionGuard.Server.Notifications.Teams;
+using ActionGuard.Server.Notifications.Webhooks;
 namespace ActionGuard.Server.Notifications;
 
 /// <summary>

@@ -1,48 +1,32 @@
+using ActionGuard.Server.Notifications.Slack;
+using ActionGuard.Server.Notifications.Teams;
+using ActionGuard.Server.Notifications.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace ActionGuard.Server.Notifications;
 
-/// <summary>Registers the notifier and one channel per configured destination.</summary>
+/// <summary>Registers the notifier and every kind of channel; the configuration decides which channels exist.</summary>
 internal static class NotificationServices
 {
+    /// <summary>The named HttpClient every channel sends with (its logging never writes a URL's path or query).</summary>
+    public const string HttpClientName = "ActionGuard.Notifications";
+
     public static void Add(IServiceCollection services)
     {
         // The URLs of Teams workflows and webhooks are secrets; HttpClient's own logging would write them whole.
         services.TryAddSingleton<NotificationHttpLogger>();
-        services.AddHttpClient(WebhookChannel.HttpClientName)
+        services.AddHttpClient(NotificationServices.HttpClientName)
             .RemoveAllLoggers()
             .AddLogger<NotificationHttpLogger>(wrapHandlersPipeline: true);
         services.TryAddSingleton<Notifier>();
-        services.TryAddSingleton<SlackApi>();
-        services.TryAddSingleton<SlackChannel>();
-        services.TryAddSingleton<SlackIdentityResolver>();
         services.TryAddSingleton<ApproverDirectory>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<Notifier>());
-        services.AddSingleton<IEnumerable<INotificationChannel>>(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<ActionGuardServerOptions>>().Value.Notifications;
-            var http = sp.GetRequiredService<IHttpClientFactory>();
-            var time = sp.GetRequiredService<TimeProvider>();
-            var channels = new List<INotificationChannel>();
-            for (var i = 0; i < options.Webhooks.Count; i++)
-            {
-                channels.Add(new WebhookChannel(i, options.Webhooks[i], http, time));
-            }
 
-            if (options.Slack.BotToken is not null)
-            {
-                channels.Add(sp.GetRequiredService<SlackChannel>());
-            }
-
-            if (options.Teams.WebhookUrl is not null)
-            {
-                channels.Add(new TeamsChannel(http, sp.GetRequiredService<IOptions<ActionGuardServerOptions>>()));
-            }
-
-            return channels;
-        });
+        // One line per kind of channel; each registers its channel provider and its options validator.
+        SlackNotifications.Add(services);
+        TeamsNotifications.Add(services);
+        WebhookNotifications.Add(services);
     }
 }

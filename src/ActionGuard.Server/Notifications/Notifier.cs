@@ -44,14 +44,14 @@ internal sealed class Notifier : BackgroundService
     private volatile bool _stopped;
 
     public Notifier(
-        IEnumerable<INotificationChannel> channels,
+        IEnumerable<INotificationChannelProvider> providers,
         IApprovalStore approvals,
         IOutboxStore outbox,
         TimeProvider timeProvider,
         IOptions<ActionGuardServerOptions> options,
         ILogger<Notifier> logger)
     {
-        _channels = channels.ToArray();
+        _channels = providers.SelectMany(p => p.CreateChannels()).ToArray();
         _channelsByName = _channels.ToDictionary(c => c.Name, StringComparer.Ordinal);
         _approvals = approvals;
         _outbox = outbox;

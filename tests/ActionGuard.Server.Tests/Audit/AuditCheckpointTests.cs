@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ActionGuard.Server.Audit;
 using ActionGuard.Server.Notifications;
+using ActionGuard.Server.Notifications.Webhooks;
 using ActionGuard.Server.Tests.Notifications;
 using ActionGuard.Server.Tests.TestSupport;
 using ActionGuard.TestSupport;

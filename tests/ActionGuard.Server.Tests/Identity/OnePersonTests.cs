@@ -1,6 +1,8 @@
 using System.Net;
 using ActionGuard.Server.Notifications;
+using ActionGuard.Server.Notifications.Slack;
 using ActionGuard.Server.Tests.Notifications;
+using ActionGuard.Server.Tests.Notifications.Slack;
 using ActionGuard.Server.Tests.TestSupport;
 
 namespace ActionGuard.Server.Tests.Identity;

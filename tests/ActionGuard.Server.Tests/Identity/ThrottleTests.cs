@@ -6,7 +6,9 @@ using ActionGuard.Client;
 using ActionGuard.Server.Approvals;
 using ActionGuard.Server.Identity;
 using ActionGuard.Server.Notifications;
+using ActionGuard.Server.Notifications.Slack;
 using ActionGuard.Server.Tests.Notifications;
+using ActionGuard.Server.Tests.Notifications.Slack;
 using ActionGuard.Server.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using ActionGuard.Server.Audit;
 using ActionGuard.Server.Notifications;
+using ActionGuard.Server.Notifications.Webhooks;
 using ActionGuard.Server.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -89,7 +89,8 @@ public sealed class ServerHost : IAsyncDisposable
         TimeProvider? timeProvider = null,
         string? dataDirectory = null,
         int port = 0,
-        ILoggerProvider? logs = null)
+        ILoggerProvider? logs = null,
+        Action<IServiceCollection>? services = null)
     {
         var ownsData = dataDirectory is null;
         dataDirectory ??= NewDataDirectory();
@@ -110,6 +111,8 @@ public sealed class ServerHost : IAsyncDisposable
             {
                 builder.Services.AddSingleton(timeProvider);
             }
+
+            services?.Invoke(builder.Services);
         });
         try
         {

@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using ActionGuard.Server.Notifications;
+using ActionGuard.Server.Notifications.Slack;
 
-namespace ActionGuard.Server.Tests.Notifications;
+namespace ActionGuard.Server.Tests.Notifications.Slack;
 
 // Interactions as Slack sends them: a form field "payload" with JSON, signed with the app's signing secret.
 public static class SlackRequests

@@ -1,4 +1,4 @@
-namespace ActionGuard.Server.Notifications;
+namespace ActionGuard.Server.Notifications.Slack;
 
 /// <summary>
 /// The Slack app (section <c>ActionGuard:Notifications:Slack</c>): a bot token to post and update messages, the signing

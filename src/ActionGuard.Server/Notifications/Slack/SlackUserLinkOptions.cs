@@ -1,4 +1,4 @@
-namespace ActionGuard.Server.Notifications;
+namespace ActionGuard.Server.Notifications.Slack;
 
 /// <summary>One row of the Slack link table: a Slack user id and the IdP identity whose decisions it makes.</summary>
 public sealed class SlackUserLinkOptions

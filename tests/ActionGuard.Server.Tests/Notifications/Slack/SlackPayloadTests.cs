@@ -1,7 +1,8 @@
 using System.Text;
 using ActionGuard.Server.Notifications;
+using ActionGuard.Server.Notifications.Slack;
 
-namespace ActionGuard.Server.Tests.Notifications;
+namespace ActionGuard.Server.Tests.Notifications.Slack;
 
 public sealed class SlackPayloadTests
 {

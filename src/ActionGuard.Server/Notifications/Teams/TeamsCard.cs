@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using ActionGuard.Client;
 
-namespace ActionGuard.Server.Notifications;
+namespace ActionGuard.Server.Notifications.Teams;
 
 /// <summary>
 /// The Adaptive Card sent to Teams: the same facts as the Slack message. Approve and Deny open the review page, where

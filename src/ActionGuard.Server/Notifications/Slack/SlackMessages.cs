@@ -5,7 +5,7 @@ using System.Text.Json;
 using ActionGuard.Client;
 using ActionGuard.Server.Approvals;
 
-namespace ActionGuard.Server.Notifications;
+namespace ActionGuard.Server.Notifications.Slack;
 
 /// <summary>The Block Kit messages: the request with Approve/Deny buttons, and the same facts with the outcome.</summary>
 internal static class SlackMessages

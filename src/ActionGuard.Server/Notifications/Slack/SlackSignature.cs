@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace ActionGuard.Server.Notifications;
+namespace ActionGuard.Server.Notifications.Slack;
 
 /// <summary>
 /// Slack's request signing: <c>X-Slack-Signature: v0=&lt;hex HMAC-SHA256(signing secret, "v0:" + timestamp + ":" + body)&gt;</c>

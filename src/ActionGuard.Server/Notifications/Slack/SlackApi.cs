@@ -1,8 +1,9 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using ActionGuard.Server.Notifications.Webhooks;
 using Microsoft.Extensions.Options;
 
-namespace ActionGuard.Server.Notifications;
+namespace ActionGuard.Server.Notifications.Slack;
 
 /// <summary>Calls Slack's Web API with the bot token. Slack answers 200 with <c>ok: false</c> on errors; that throws too.</summary>
 internal sealed class SlackApi
@@ -35,7 +36,7 @@ internal sealed class SlackApi
         var url = new Uri(_options.ApiBaseUrl.TrimEnd('/') + "/" + method);
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.BotToken);
-        using var client = _httpClientFactory.CreateClient(WebhookChannel.HttpClientName);
+        using var client = _httpClientFactory.CreateClient(NotificationServices.HttpClientName);
         using var response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {

@@ -4,10 +4,11 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ActionGuard.Server.Audit;
 using ActionGuard.Server.Notifications;
+using ActionGuard.Server.Notifications.Slack;
 using ActionGuard.Server.Tests.TestSupport;
-using static ActionGuard.Server.Tests.Notifications.SlackRequests;
+using static ActionGuard.Server.Tests.Notifications.Slack.SlackRequests;
 
-namespace ActionGuard.Server.Tests.Notifications;
+namespace ActionGuard.Server.Tests.Notifications.Slack;
 
 // Slack's users.info is a local receiver on 127.0.0.1; approvers sign in to the API with real tokens from the test IdP.
 public sealed class SlackEmailMappingTests(IdpFixture fixture) : IClassFixture<IdpFixture>

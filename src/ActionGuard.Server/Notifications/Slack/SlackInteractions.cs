@@ -12,7 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace ActionGuard.Server.Notifications;
+namespace ActionGuard.Server.Notifications.Slack;
 
 /// <summary>
 /// <c>POST /v1/integrations/slack/interactions</c>, the Slack app's Interactivity Request URL. A request counts only

@@ -5,7 +5,7 @@ using ActionGuard.Server.Store;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace ActionGuard.Server.Notifications;
+namespace ActionGuard.Server.Notifications.Slack;
 
 /// <summary>
 /// Says which IdP identity a Slack user decides as. The explicit link table always wins. Otherwise, when

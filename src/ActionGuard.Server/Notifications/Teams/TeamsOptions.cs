@@ -1,4 +1,4 @@
-namespace ActionGuard.Server.Notifications;
+namespace ActionGuard.Server.Notifications.Teams;
 
 /// <summary>Microsoft Teams (section <c>ActionGuard:Notifications:Teams</c>); off while <see cref="WebhookUrl"/> is unset.</summary>
 public sealed class TeamsOptions

@@ -1,13 +1,11 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 
-namespace ActionGuard.Server.Notifications;
+namespace ActionGuard.Server.Notifications.Webhooks;
 
 /// <summary>POSTs every event to one subscriber as signed JSON; any 2xx is delivered, anything else is retried.</summary>
 internal sealed class WebhookChannel : INotificationChannel
 {
-    public const string HttpClientName = "ActionGuard.Notifications";
-
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly TimeProvider _timeProvider;
     private readonly Uri _url;
@@ -34,7 +32,7 @@ internal sealed class WebhookChannel : INotificationChannel
         request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(_secret, timestamp, body));
         request.Headers.Add(WebhookSignature.EventHeader, notification.Type);
         request.Headers.Add(WebhookSignature.DeliveryHeader, notification.Id);
-        using var client = _httpClientFactory.CreateClient(HttpClientName);
+        using var client = _httpClientFactory.CreateClient(NotificationServices.HttpClientName);
         using var response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {

@@ -4,11 +4,12 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ActionGuard.Server.Audit;
 using ActionGuard.Server.Notifications;
+using ActionGuard.Server.Notifications.Slack;
 using ActionGuard.Server.Tests.TestSupport;
-using static ActionGuard.Server.Tests.Notifications.SlackRequests;
 using Microsoft.Extensions.DependencyInjection;
+using static ActionGuard.Server.Tests.Notifications.Slack.SlackRequests;
 
-namespace ActionGuard.Server.Tests.Notifications;
+namespace ActionGuard.Server.Tests.Notifications.Slack;
 
 // Slack's Web API is a local receiver on 127.0.0.1; interactions are signed exactly as Slack signs them.
 public sealed class SlackIntegrationTests(IdpFixture fixture) : IClassFixture<IdpFixture>

@@ -1,4 +1,4 @@
-namespace ActionGuard.Server.Notifications;
+namespace ActionGuard.Server.Notifications.Webhooks;
 
 /// <summary>A generic webhook subscriber: every event is POSTed to <see cref="Url"/> as JSON signed with <see cref="Secret"/>.</summary>
 public sealed class WebhookSubscriberOptions

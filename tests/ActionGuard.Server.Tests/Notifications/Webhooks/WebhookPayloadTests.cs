@@ -1,7 +1,8 @@
 using System.Text;
 using ActionGuard.Server.Notifications;
+using ActionGuard.Server.Notifications.Webhooks;
 
-namespace ActionGuard.Server.Tests.Notifications;
+namespace ActionGuard.Server.Tests.Notifications.Webhooks;
 
 public sealed class WebhookPayloadTests
 {

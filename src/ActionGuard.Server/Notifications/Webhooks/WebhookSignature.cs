@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace ActionGuard.Server.Notifications;
+namespace ActionGuard.Server.Notifications.Webhooks;
 
 /// <summary>
 /// The signature of a webhook body: <c>ActionGuard-Signature: v1=&lt;hex HMAC-SHA256(secret, timestamp + "." + body)&gt;</c>

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+using ActionGuard.Server.Notifications.Webhooks;
 using Microsoft.Extensions.Options;
 
-namespace ActionGuard.Server.Notifications;
+namespace ActionGuard.Server.Notifications.Teams;
 
 /// <summary>POSTs an Adaptive Card per event to the Teams webhook; incoming webhooks cannot edit, so each event is a new card.</summary>
 internal sealed class TeamsChannel : INotificationChannel
@@ -22,7 +23,7 @@ internal sealed class TeamsChannel : INotificationChannel
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, _url) { Content = new ByteArrayContent(TeamsCard.Build(notification)) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-        using var client = _httpClientFactory.CreateClient(WebhookChannel.HttpClientName);
+        using var client = _httpClientFactory.CreateClient(NotificationServices.HttpClientName);
         using var response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {

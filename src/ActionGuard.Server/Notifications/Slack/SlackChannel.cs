@@ -2,7 +2,7 @@ using ActionGuard.Server.Approvals;
 using ActionGuard.Server.Store;
 using Microsoft.Extensions.Options;
 
-namespace ActionGuard.Server.Notifications;
+namespace ActionGuard.Server.Notifications.Slack;
 
 /// <summary>
 /// Posts a request to Slack, threads its reminder under it and updates the message in place with the outcome. The

@@ -1,9 +1,10 @@
 using System.Text;
 using System.Text.Json;
 using ActionGuard.Server.Notifications;
+using ActionGuard.Server.Notifications.Teams;
 using ActionGuard.Server.Tests.TestSupport;
 
-namespace ActionGuard.Server.Tests.Notifications;
+namespace ActionGuard.Server.Tests.Notifications.Teams;
 
 public sealed class TeamsTests(IdpFixture fixture) : IClassFixture<IdpFixture>
 {
