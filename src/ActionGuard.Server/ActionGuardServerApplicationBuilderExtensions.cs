@@ -1,3 +1,4 @@
+using ActionGuard.Client;
 using System.Net;
 using ActionGuard.Server.Endpoints;
 using ActionGuard.Server.Notifications.Slack;
@@ -37,11 +38,7 @@ public static class ActionGuardServerApplicationBuilderExtensions
                 var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("ActionGuard.Server");
                 ServerLog.Unhandled(logger, ex, context.Request.Method, context.Request.Path.Value ?? string.Empty);
                 context.Response.Clear();
-                await HttpHelpers.WriteProblemAsync(context, new Approvals.ApiProblem(
-                    System.Net.HttpStatusCode.InternalServerError,
-                    "internal",
-                    "Internal error",
-                    "The backend failed to handle the request; nothing was changed unless the audit log shows it.")).ConfigureAwait(false);
+                await HttpHelpers.WriteProblemAsync(context, new Approvals.ApiProblem(ProtocolProblems.Internal, "The backend failed to handle the request; nothing was changed unless the audit log shows it.")).ConfigureAwait(false);
             }
         });
         app.UseForwardedHeaders(ForwardedFor(app.ApplicationServices.GetRequiredService<IOptions<ActionGuardServerOptions>>().Value));

@@ -18,7 +18,7 @@ public sealed partial class InMemoryApprovalBackend
         status is ApprovalStatus.Denied or ApprovalStatus.Expired or ApprovalStatus.Cancelled or ApprovalStatus.Succeeded or ApprovalStatus.Failed;
 
     private ApprovalParty PolicyParty(ApprovalState state) =>
-        new() { Issuer = TokenIssuer, Subject = "policy:" + state.Policy.Rule, Name = state.Policy.Rule };
+        ApprovalParty.ForPolicyRule(state.Policy.Rule, TokenIssuer);
 
     private void Decide(ApprovalState state, ApprovalParty approver, ApprovalVerdict verdict, string? reason, bool byPolicy)
     {
@@ -30,7 +30,7 @@ public sealed partial class InMemoryApprovalBackend
         Refresh(state);
         if (!byPolicy)
         {
-            if (approver.Subject.StartsWith("policy:", StringComparison.Ordinal))
+            if (approver.IsPolicyRule)
             {
                 throw Problems.ReservedIdentity(state.Id);
             }

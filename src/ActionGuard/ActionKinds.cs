@@ -55,6 +55,9 @@ public static partial class ActionKinds
         return name;
     }
 
-    [GeneratedRegex("^[a-z][a-z0-9._-]{0,63}$", RegexOptions.CultureInvariant)]
+    /// <summary>The protocol's rule for kind names, for messages that state it.</summary>
+    internal const string NamePattern = "^[a-z][a-z0-9._-]{0,63}$";
+
+    [GeneratedRegex(NamePattern, RegexOptions.CultureInvariant)]
     private static partial Regex KindNamePattern();
 }

@@ -29,7 +29,7 @@ internal static class DevCommands
         subject.Validators.Add(r =>
         {
             var value = r.GetValueOrDefault<string>();
-            if (string.IsNullOrWhiteSpace(value) || value.StartsWith("policy:", StringComparison.Ordinal))
+            if (string.IsNullOrWhiteSpace(value) || ApprovalParty.IsPolicySubject(value))
             {
                 r.AddError("--subject must be a non-empty name that does not start with 'policy:'.");
             }

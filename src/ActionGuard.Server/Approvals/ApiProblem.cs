@@ -1,3 +1,4 @@
+using ActionGuard.Client;
 using System.Net;
 
 namespace ActionGuard.Server.Approvals;
@@ -5,13 +6,11 @@ namespace ActionGuard.Server.Approvals;
 /// <summary>An RFC 9457 problem: a stable <see cref="Type"/> per error and, for validation, the fields at fault.</summary>
 internal sealed class ApiProblem
 {
-    public const string TypeBase = "https://actionguard.dev/problems/";
-
-    public ApiProblem(HttpStatusCode status, string name, string title, string detail, IReadOnlyDictionary<string, string[]>? errors = null)
+    public ApiProblem(ProtocolProblem kind, string detail, IReadOnlyDictionary<string, string[]>? errors = null)
     {
-        Status = (int)status;
-        Type = TypeBase + name;
-        Title = title;
+        Status = (int)kind.Status;
+        Type = kind.Type;
+        Title = kind.Title;
         Detail = detail;
         Errors = errors;
     }
@@ -30,17 +29,17 @@ internal sealed class ApiProblem
     public int? RetryAfterSeconds { get; init; }
 
     public static ApiProblem Validation(IReadOnlyDictionary<string, string[]> errors) =>
-        new(HttpStatusCode.BadRequest, "validation", "The request is not valid", "See 'errors' for the fields at fault: " + string.Join(", ", errors.Keys) + ".", errors);
+        new(ProtocolProblems.Validation, "See 'errors' for the fields at fault: " + string.Join(", ", errors.Keys) + ".", errors);
 
     public static ApiProblem Validation(string field, string message) =>
         Validation(new Dictionary<string, string[]>(StringComparer.Ordinal) { [field] = [message] });
 
     public static ApiProblem NotFound(string id) =>
-        new(HttpStatusCode.NotFound, "approval-not-found", "Approval not found", $"There is no approval '{id}'.");
+        new(ProtocolProblems.NotFound, $"There is no approval '{id}'.");
 
     public static ApiProblem NotOwner(string id) =>
-        new(HttpStatusCode.Forbidden, "not-owner", "Not the owning agent", $"Approval '{id}' belongs to another agent.");
+        new(ProtocolProblems.NotOwner, $"Approval '{id}' belongs to another agent.");
 
     public static ApiProblem NotPending(string id, string status) =>
-        new(HttpStatusCode.Conflict, "not-pending", "Approval is not pending", $"Approval '{id}' is {status}.");
+        new(ProtocolProblems.NotPending, $"Approval '{id}' is {status}.");
 }

@@ -140,9 +140,9 @@ internal sealed class ApprovalService
         if (decision.AutoVerdict is { } verdict)
         {
             var rule = decision.Policy.Rule!;
-            var policyParty = new ApprovalParty { Issuer = issuer, Subject = ApprovalStateMachine.PolicySubjectPrefix + rule, Name = rule };
+            var policyParty = ApprovalParty.ForPolicyRule(rule, issuer);
             var reason = decision.Reason ?? (verdict == ApprovalVerdict.Deny ? $"Denied by policy rule '{rule}'." : null);
-            var actor = ApprovalStateMachine.PolicySubjectPrefix + rule;
+            var actor = policyParty.Subject;
             record = record with
             {
                 Status = verdict == ApprovalVerdict.Approve ? ApprovalStatus.Approved : ApprovalStatus.Denied,
@@ -162,11 +162,7 @@ internal sealed class ApprovalService
         {
             if (!string.Equals(outcome.Record.RequestHash, command.RequestHash, StringComparison.Ordinal))
             {
-                return (null, false, new ApiProblem(
-                    HttpStatusCode.Conflict,
-                    "idempotency-conflict",
-                    "Idempotency key reused",
-                    $"The idempotency key was already used with another body (approval '{outcome.Record.Id}')."));
+                return (null, false, new ApiProblem(ProtocolProblems.IdempotencyConflict, $"The idempotency key was already used with another body (approval '{outcome.Record.Id}')."));
             }
 
             return (await RefreshAsync(outcome.Record, cancellationToken).ConfigureAwait(false), false, null);

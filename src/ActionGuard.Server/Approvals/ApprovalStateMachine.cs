@@ -11,7 +11,6 @@ namespace ActionGuard.Server.Approvals;
 /// </summary>
 internal static class ApprovalStateMachine
 {
-    public const string PolicySubjectPrefix = "policy:";
 
     private static readonly HashSet<(ApprovalStatus, ApprovalStatus)> Allowed =
     [
@@ -62,9 +61,9 @@ internal static class ApprovalStateMachine
             return TransitionResult.Changed(expired.Updated, expired.Audit, ApiProblem.NotPending(record.Id, "expired"));
         }
 
-        if (approver.Subject.StartsWith(PolicySubjectPrefix, StringComparison.Ordinal))
+        if (approver.IsPolicyRule)
         {
-            return TransitionResult.Unchanged(record, new ApiProblem(HttpStatusCode.Forbidden, "reserved-identity", "Reserved identity", "Subjects starting with 'policy:' are reserved for policy decisions."));
+            return TransitionResult.Unchanged(record, new ApiProblem(ProtocolProblems.ReservedIdentity, "Subjects starting with 'policy:' are reserved for policy decisions."));
         }
 
         if (IsInitiator(record, approver))
@@ -79,11 +78,7 @@ internal static class ApprovalStateMachine
 
         if (record.Policy.ApproverGroups.Count > 0 && !record.Policy.ApproverGroups.Any(approverGroups.Contains))
         {
-            return TransitionResult.Unchanged(record, new ApiProblem(
-                HttpStatusCode.Forbidden,
-                "not-in-approver-group",
-                "Not an approver for this request",
-                $"Approval '{record.Id}' needs an approver in one of: {string.Join(", ", record.Policy.ApproverGroups)}."));
+            return TransitionResult.Unchanged(record, new ApiProblem(ProtocolProblems.NotInApproverGroup, $"Approval '{record.Id}' needs an approver in one of: {string.Join(", ", record.Policy.ApproverGroups)}."));
         }
 
         if (record.Status != ApprovalStatus.Pending)
@@ -94,7 +89,7 @@ internal static class ApprovalStateMachine
         // Thresholds count people: one person decides once, whatever identity, channel or groups they arrive with.
         if (record.Decisions.Any(d => d.Approver.IsSamePerson(approver)))
         {
-            return TransitionResult.Unchanged(record, new ApiProblem(HttpStatusCode.Conflict, "duplicate-decision", "Already decided", $"{approver} has already decided on approval '{record.Id}'."));
+            return TransitionResult.Unchanged(record, new ApiProblem(ProtocolProblems.DuplicateDecision, $"{approver} has already decided on approval '{record.Id}'."));
         }
 
         var decision = new ApprovalDecision { Approver = Strip(approver), Verdict = verdict, Reason = reason, At = now };
@@ -144,7 +139,7 @@ internal static class ApprovalStateMachine
 
         if (record.Status is ApprovalStatus.Executing or ApprovalStatus.Succeeded or ApprovalStatus.Failed)
         {
-            return TransitionResult.Unchanged(record, new ApiProblem(HttpStatusCode.Conflict, "already-claimed", "Approval already claimed", $"Approval '{record.Id}' has already been claimed."));
+            return TransitionResult.Unchanged(record, new ApiProblem(ProtocolProblems.AlreadyClaimed, $"Approval '{record.Id}' has already been claimed."));
         }
 
         if (record.Status != ApprovalStatus.Approved)
@@ -174,11 +169,7 @@ internal static class ApprovalStateMachine
 
         if (record.Status != ApprovalStatus.Executing)
         {
-            return TransitionResult.Unchanged(record, new ApiProblem(
-                HttpStatusCode.Conflict,
-                "not-executing",
-                "Approval is not executing",
-                $"Approval '{record.Id}' is {StatusName(record.Status)}; an outcome can only be reported for a claimed approval."));
+            return TransitionResult.Unchanged(record, new ApiProblem(ProtocolProblems.NotExecuting, $"Approval '{record.Id}' is {StatusName(record.Status)}; an outcome can only be reported for a claimed approval."));
         }
 
         var updated = Move(record, target) with { OutcomeError = error };
@@ -237,8 +228,8 @@ internal static class ApprovalStateMachine
         new() { Issuer = party.Issuer, Subject = party.Subject, Name = party.Name, Email = party.Email, Person = party.Person };
 
     private static ApiProblem SelfApproval(string detail) =>
-        new(HttpStatusCode.Forbidden, "self-approval", "Self-approval is not allowed", detail);
+        new(ProtocolProblems.SelfApproval, detail);
 
     private static ApiProblem NotApproved(string id, string status) =>
-        new(HttpStatusCode.Conflict, "not-approved", "Approval is not approved", $"Approval '{id}' is {status}; only an approved approval can be claimed.");
+        new(ProtocolProblems.NotApproved, $"Approval '{id}' is {status}; only an approved approval can be claimed.");
 }

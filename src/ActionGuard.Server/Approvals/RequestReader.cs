@@ -24,9 +24,6 @@ internal sealed partial class RequestReader
         _limits = limits;
     }
 
-    [GeneratedRegex("^[a-z][a-z0-9._-]{0,63}$", RegexOptions.CultureInvariant)]
-    private static partial Regex KindPattern();
-
     [GeneratedRegex("^sha256:[0-9a-f]{64}$", RegexOptions.CultureInvariant)]
     private static partial Regex HashPattern();
 
@@ -75,9 +72,9 @@ internal sealed partial class RequestReader
         else
         {
             var kind = RequiredString(actionElement, "kind", "action.kind", errors);
-            if (kind is not null && !KindPattern().IsMatch(kind))
+            if (kind is not null && !ActionKinds.IsValidName(kind))
             {
-                errors.Add("action.kind", "The kind must match ^[a-z][a-z0-9._-]{0,63}$.");
+                errors.Add("action.kind", "The kind must match " + ActionKinds.NamePattern + ".");
             }
 
             var name = RequiredString(actionElement, "name", "action.name", errors);

@@ -54,7 +54,7 @@ internal sealed class SignInForm
         {
             UserNameError = "The user name may not contain control characters.";
         }
-        else if (UserName.StartsWith("policy:", StringComparison.Ordinal))
+        else if (ApprovalParty.IsPolicySubject(UserName))
         {
             UserNameError = "User names starting with 'policy:' are reserved for the policy engine's decisions.";
         }

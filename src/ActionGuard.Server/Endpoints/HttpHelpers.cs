@@ -1,3 +1,4 @@
+using ActionGuard.Client;
 using System.Buffers;
 using System.Net;
 using System.Text.Json;
@@ -110,10 +111,6 @@ internal static class HttpHelpers
     public static string RequestIssuer(HttpContext context, ActionGuardServerOptions options) =>
         options.Issuer?.TrimEnd('/') ?? $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}".TrimEnd('/');
 
-    private static ApiProblem TooLarge() => new(
-        HttpStatusCode.RequestEntityTooLarge,
-        "body-too-large",
-        "Request body too large",
-        $"Request bodies may be at most {ServerLimitsOptions.MaxBodyBytes} bytes.",
+    private static ApiProblem TooLarge() => new(ProtocolProblems.BodyTooLarge, $"Request bodies may be at most {ServerLimitsOptions.MaxBodyBytes} bytes.",
         new Dictionary<string, string[]>(StringComparer.Ordinal) { ["body"] = [$"At most {ServerLimitsOptions.MaxBodyBytes} bytes."] });
 }

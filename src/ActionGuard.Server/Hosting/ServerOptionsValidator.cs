@@ -70,7 +70,7 @@ internal sealed partial class ServerOptionsValidator : IValidateOptions<ActionGu
             {
                 errors.Add($"{Prefix}Agents:ApiKeys:{i}:AgentId is required.");
             }
-            else if (key.AgentId.StartsWith("policy:", StringComparison.Ordinal))
+            else if (ApprovalParty.IsPolicySubject(key.AgentId))
             {
                 errors.Add($"{Prefix}Agents:ApiKeys:{i}:AgentId must not start with 'policy:'.");
             }

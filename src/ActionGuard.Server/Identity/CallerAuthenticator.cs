@@ -1,3 +1,4 @@
+using ActionGuard.Client;
 using System.Net;
 using System.Security.Claims;
 using System.Security.Cryptography;
@@ -159,5 +160,5 @@ internal sealed class CallerAuthenticator
     private static string Normalize(string? issuer) => ApprovalParty.NormalizeIssuer(issuer);
 
     private static ApiProblem Unauthorized(string detail) =>
-        new(HttpStatusCode.Unauthorized, "unauthorized", "Authentication required", detail);
+        new(ProtocolProblems.Unauthorized, detail);
 }

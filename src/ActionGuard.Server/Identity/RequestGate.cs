@@ -1,3 +1,4 @@
+using ActionGuard.Client;
 using System.Net;
 using ActionGuard.Server.Approvals;
 using ActionGuard.Server.Notifications;
@@ -46,7 +47,7 @@ internal sealed class RequestGate
         };
         if (refusal is not null)
         {
-            return (null, new ApiProblem(HttpStatusCode.Forbidden, "forbidden-role", "Not allowed for this caller", refusal));
+            return (null, new ApiProblem(ProtocolProblems.ForbiddenRole, refusal));
         }
 
         if (_throttle.Admit(caller) is { } limited)

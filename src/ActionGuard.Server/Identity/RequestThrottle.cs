@@ -1,3 +1,4 @@
+using ActionGuard.Client;
 using System.Globalization;
 using System.Net;
 using ActionGuard.Server.Approvals;
@@ -61,7 +62,7 @@ internal sealed class RequestThrottle
             : "unknown";
 
     private static ApiProblem Limited(int retryAfter, string detailFormat) =>
-        new(HttpStatusCode.TooManyRequests, "rate-limited", "Too many requests", string.Format(CultureInfo.InvariantCulture, detailFormat, retryAfter))
+        new(ProtocolProblems.RateLimited, string.Format(CultureInfo.InvariantCulture, detailFormat, retryAfter))
         {
             RetryAfterSeconds = retryAfter,
         };

@@ -3,6 +3,7 @@ using System.Text.Json;
 using ActionGuard.Client;
 using ActionGuard.Hashing;
 using ActionGuard.Server.Approvals;
+using ActionGuard.Tokens;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -41,12 +42,12 @@ internal sealed class DecisionTokenIssuer
             [JwtRegisteredClaimNames.Iat] = now.ToUnixTimeSeconds(),
             [JwtRegisteredClaimNames.Nbf] = now.ToUnixTimeSeconds(),
             [JwtRegisteredClaimNames.Exp] = (now + _lifetime).ToUnixTimeSeconds(),
-            ["ag_hash"] = record.ActionHash,
-            [RequestDigest.ClaimName] = record.RequestHash,
-            ["ag_kind"] = record.Action.Kind,
-            ["ag_name"] = record.Action.Name,
-            ["ag_verdict"] = "approved",
-            ["ag_approvers"] = Json(w =>
+            [DecisionClaims.ActionHash] = record.ActionHash,
+            [DecisionClaims.Request] = record.RequestHash,
+            [DecisionClaims.Kind] = record.Action.Kind,
+            [DecisionClaims.Name] = record.Action.Name,
+            [DecisionClaims.Verdict] = DecisionClaims.Approved,
+            [DecisionClaims.Approvers] = Json(w =>
             {
                 w.WriteStartArray();
                 foreach (var decision in record.Decisions)
@@ -56,21 +57,7 @@ internal sealed class DecisionTokenIssuer
                         continue;
                     }
 
-                    w.WriteStartObject();
-                    if (decision.Approver.Issuer is not null)
-                    {
-                        w.WriteString("iss", decision.Approver.Issuer);
-                    }
-
-                    w.WriteString("sub", decision.Approver.Subject);
-                    if (decision.Approver.Name is not null)
-                    {
-                        w.WriteString("name", decision.Approver.Name);
-                    }
-
-                    WritePersonKeys(w, decision.Approver);
-
-                    w.WriteEndObject();
+                    DecisionClaims.WriteParty(w, decision.Approver, withName: true);
                 }
 
                 w.WriteEndArray();
@@ -79,17 +66,9 @@ internal sealed class DecisionTokenIssuer
 
         if (record.Initiator is { } initiator)
         {
-            claims["ag_initiator"] = Json(w =>
+            claims[DecisionClaims.Initiator] = Json(w =>
             {
-                w.WriteStartObject();
-                if (initiator.Issuer is not null)
-                {
-                    w.WriteString("iss", initiator.Issuer);
-                }
-
-                w.WriteString("sub", initiator.Subject);
-                WritePersonKeys(w, initiator);
-                w.WriteEndObject();
+                DecisionClaims.WriteParty(w, initiator, withName: false);
             });
         }
 
@@ -111,20 +90,5 @@ internal sealed class DecisionTokenIssuer
 
         using var document = JsonDocument.Parse(buffer.WrittenMemory);
         return document.RootElement.Clone();
-    }
-
-    // What makes identities one person beyond issuer and subject, so the agent's own check compares people as the
-    // backend does (ApprovalParty.IsSamePerson).
-    private static void WritePersonKeys(System.Text.Json.Utf8JsonWriter w, ApprovalParty party)
-    {
-        if (party.Email is not null)
-        {
-            w.WriteString("email", party.Email);
-        }
-
-        if (party.Person is not null)
-        {
-            w.WriteString("person", party.Person);
-        }
     }
 }

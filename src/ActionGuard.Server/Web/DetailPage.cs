@@ -43,15 +43,13 @@ internal static class DetailPage
 
     private static void WriteProblem(HtmlWriter html, ApiProblem problem)
     {
-        var name = problem.Type.StartsWith(ApiProblem.TypeBase, StringComparison.Ordinal) ? problem.Type[ApiProblem.TypeBase.Length..] : problem.Type;
-        var lead = name switch
-        {
-            "self-approval" => "You cannot approve or deny this request because you initiated it. Another approver has to decide.",
-            "not-in-approver-group" => "You are not in any of this request's approver groups, so you cannot decide on it.",
-            "not-pending" => "This request is no longer pending, so it cannot be decided.",
-            "duplicate-decision" => "You have already decided on this request; each person counts once.",
-            _ => "Your decision was refused.",
-        };
+        var type = problem.Type;
+        var lead =
+            type == ProtocolProblems.SelfApproval.Type ? "You cannot approve or deny this request because you initiated it. Another approver has to decide."
+            : type == ProtocolProblems.NotInApproverGroup.Type ? "You are not in any of this request's approver groups, so you cannot decide on it."
+            : type == ProtocolProblems.NotPending.Type ? "This request is no longer pending, so it cannot be decided."
+            : type == ProtocolProblems.DuplicateDecision.Type ? "You have already decided on this request; each person counts once."
+            : "Your decision was refused.";
         html.Raw("<div class=\"alert\" role=\"alert\" id=\"decision-error\">\n<h2>").Text(problem.Title).Raw("</h2>\n")
             .Element("p", lead).Raw("\n")
             .Element("p", problem.Detail, "detail").Raw("\n")

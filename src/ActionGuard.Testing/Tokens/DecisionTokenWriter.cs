@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using ActionGuard.Tokens;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -21,19 +22,19 @@ internal static class DecisionTokenWriter
         AddIfSet(payload, JwtRegisteredClaimNames.Iat, claims.IssuedAt?.ToUnixTimeSeconds());
         AddIfSet(payload, JwtRegisteredClaimNames.Nbf, claims.NotBefore?.ToUnixTimeSeconds());
         AddIfSet(payload, JwtRegisteredClaimNames.Exp, claims.Expires?.ToUnixTimeSeconds());
-        AddIfSet(payload, "ag_hash", claims.ActionHash);
-        AddIfSet(payload, Hashing.RequestDigest.ClaimName, claims.RequestDigest);
-        AddIfSet(payload, "ag_kind", claims.Kind);
-        AddIfSet(payload, "ag_name", claims.Name);
-        AddIfSet(payload, "ag_verdict", claims.Verdict);
+        AddIfSet(payload, DecisionClaims.ActionHash, claims.ActionHash);
+        AddIfSet(payload, DecisionClaims.Request, claims.RequestDigest);
+        AddIfSet(payload, DecisionClaims.Kind, claims.Kind);
+        AddIfSet(payload, DecisionClaims.Name, claims.Name);
+        AddIfSet(payload, DecisionClaims.Verdict, claims.Verdict);
         if (!claims.OmitApprovers)
         {
-            payload["ag_approvers"] = ApproversJson(claims.Approvers);
+            payload[DecisionClaims.Approvers] = ApproversJson(claims.Approvers);
         }
 
         if (claims.Initiator is { } initiator)
         {
-            payload["ag_initiator"] = InitiatorJson(initiator);
+            payload[DecisionClaims.Initiator] = InitiatorJson(initiator);
         }
 
         foreach (var (name, value) in claims.AdditionalClaims)
@@ -69,35 +70,13 @@ internal static class DecisionTokenWriter
         writer.WriteStartArray();
         foreach (var approver in approvers)
         {
-            writer.WriteStartObject();
-            WriteParty(writer, approver);
-            if (approver.Name is not null)
-            {
-                writer.WriteString("name", approver.Name);
-            }
-
-            writer.WriteEndObject();
+            DecisionClaims.WriteParty(writer, approver, withName: true);
         }
 
         writer.WriteEndArray();
     });
 
-    private static JsonElement InitiatorJson(ApprovalParty initiator) => WriteJson(writer =>
-    {
-        writer.WriteStartObject();
-        WriteParty(writer, initiator);
-        writer.WriteEndObject();
-    });
-
-    private static void WriteParty(Utf8JsonWriter writer, ApprovalParty party)
-    {
-        if (party.Issuer is not null)
-        {
-            writer.WriteString("iss", party.Issuer);
-        }
-
-        writer.WriteString("sub", party.Subject);
-    }
+    private static JsonElement InitiatorJson(ApprovalParty initiator) => WriteJson(writer => DecisionClaims.WriteParty(writer, initiator, withName: false));
 
     private static JsonElement WriteJson(Action<Utf8JsonWriter> write)
     {

@@ -21,5 +21,5 @@ public sealed class ActionDeniedException : ActionGuardException
     public string? Reason { get; }
 
     /// <summary>Gets whether a policy rule (not a person) denied the action.</summary>
-    public bool IsPolicyDecision => DeniedBy?.Subject.StartsWith("policy:", StringComparison.Ordinal) == true;
+    public bool IsPolicyDecision => DeniedBy?.IsPolicyRule == true;
 }

@@ -79,6 +79,21 @@ public sealed class ApprovalParty
     public static string NormalizeIssuer(string? issuer) =>
         issuer is null ? string.Empty : Policy.PolicyUrl.Normalize(issuer).TrimEnd('/');
 
+    /// <summary>The subject prefix of decisions made by policy rules (<c>policy:&lt;rule&gt;</c>); reserved, no person has it.</summary>
+    public const string PolicySubjectPrefix = "policy:";
+
+    /// <summary>Gets a value indicating whether this party is a policy rule rather than a person.</summary>
+    public bool IsPolicyRule => IsPolicySubject(Subject);
+
+    /// <summary>Returns whether <paramref name="subject"/> is reserved for policy rules.</summary>
+    /// <param name="subject">A subject, agent id or user name.</param>
+    /// <returns><see langword="true"/> when it starts with <see cref="PolicySubjectPrefix"/>.</returns>
+    public static bool IsPolicySubject(string? subject) => subject?.StartsWith(PolicySubjectPrefix, StringComparison.Ordinal) == true;
+
+    /// <summary>Returns the party that stands for policy rule <paramref name="rule"/> in decisions.</summary>
+    internal static ApprovalParty ForPolicyRule(string? rule, string? issuer) =>
+        new() { Issuer = issuer, Subject = PolicySubjectPrefix + rule, Name = rule };
+
     /// <inheritdoc/>
     public override string ToString() => Issuer is null ? Subject : $"{Subject} ({Issuer})";
 }

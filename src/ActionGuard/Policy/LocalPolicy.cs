@@ -92,7 +92,7 @@ internal sealed partial class LocalPolicy
         LocalPolicyDenied(_logger, action.Kind, action.Name, rule.Name);
         return new ActionDeniedException(
             $"{action.Kind} '{action.Name}' was denied by local policy rule '{rule.Name}': {reason}",
-            new ApprovalParty { Subject = "policy:" + rule.Name, Name = rule.Name },
+            ApprovalParty.ForPolicyRule(rule.Name, issuer: null),
             reason)
         {
             ActionKind = action.Kind,

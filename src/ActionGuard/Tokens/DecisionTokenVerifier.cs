@@ -361,7 +361,7 @@ internal sealed class DecisionTokenVerifier
             throw Fail(VerificationCheck.Subject, $"The decision token is for approval '{GetString(claims, "sub")}', not '{expected.ApprovalId}'.", expected);
         }
 
-        if (!HashMatches(claims, "ag_hash"u8, expected.ActionHash))
+        if (!HashMatches(claims, DecisionClaims.ActionHashUtf8, expected.ActionHash))
         {
             throw Fail(VerificationCheck.ActionHash, "The decision token approves a different action or different arguments (ag_hash mismatch).", expected);
         }
@@ -374,17 +374,17 @@ internal sealed class DecisionTokenVerifier
                 expected);
         }
 
-        if (!HasString(claims, "ag_kind", expected.Kind) || !HasString(claims, "ag_name", expected.Name))
+        if (!HasString(claims, DecisionClaims.Kind, expected.Kind) || !HasString(claims, DecisionClaims.Name, expected.Name))
         {
             throw Fail(
                 VerificationCheck.Action,
-                $"The decision token approves '{GetString(claims, "ag_kind")} {GetString(claims, "ag_name")}', not '{expected.Kind} {expected.Name}'.",
+                $"The decision token approves '{GetString(claims, DecisionClaims.Kind)} {GetString(claims, DecisionClaims.Name)}', not '{expected.Kind} {expected.Name}'.",
                 expected);
         }
 
-        if (!HasString(claims, "ag_verdict", "approved"))
+        if (!HasString(claims, DecisionClaims.Verdict, DecisionClaims.Approved))
         {
-            throw Fail(VerificationCheck.Verdict, $"The decision token's verdict is '{GetString(claims, "ag_verdict")}', not 'approved'.", expected);
+            throw Fail(VerificationCheck.Verdict, $"The decision token's verdict is '{GetString(claims, DecisionClaims.Verdict)}', not 'approved'.", expected);
         }
 
         var approvers = CheckApprovers(claims, expected);
@@ -509,16 +509,16 @@ internal sealed class DecisionTokenVerifier
 
     private static ApprovalParty[] CheckApprovers(JsonElement claims, DecisionExpectation expected)
     {
-        if (!claims.TryGetProperty("ag_approvers", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
+        if (!claims.TryGetProperty(DecisionClaims.Approvers, out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
         {
             throw Fail(VerificationCheck.SelfApproval, "The decision token names no approvers.", expected);
         }
 
         // The initiator the token itself names, if it names one with a subject.
-        var tokenInitiator = claims.TryGetProperty("ag_initiator", out var initiatorElement)
+        var tokenInitiator = claims.TryGetProperty(DecisionClaims.Initiator, out var initiatorElement)
             && initiatorElement.ValueKind == JsonValueKind.Object
             && HasSubject(initiatorElement, out _)
-                ? ReadParty(initiatorElement)
+                ? DecisionClaims.ReadParty(initiatorElement)
                 : null;
 
         var approvers = expected.ListApprovers ? new ApprovalParty[list.GetArrayLength()] : [];
@@ -531,7 +531,7 @@ internal sealed class DecisionTokenVerifier
             }
 
             // The one comparison of people: issuers however spelled, linked identities, e-mail addresses.
-            var approver = ReadParty(item);
+            var approver = DecisionClaims.ReadParty(item);
             if (approver.IsSamePerson(expected.Initiator) || approver.IsSamePerson(tokenInitiator))
             {
                 throw Fail(VerificationCheck.SelfApproval, $"The initiator '{approver}' is counted as an approver of their own request.", expected);
@@ -556,15 +556,6 @@ internal sealed class DecisionTokenVerifier
 
     private static bool HasSubject(JsonElement element, out JsonElement subject) =>
         element.TryGetProperty("sub"u8, out subject) && subject.ValueKind == JsonValueKind.String && !subject.ValueEquals(ReadOnlySpan<byte>.Empty);
-
-    private static ApprovalParty ReadParty(JsonElement item) => new()
-    {
-        Issuer = GetString(item, "iss"),
-        Subject = GetString(item, "sub")!,
-        Name = GetString(item, "name"),
-        Email = GetString(item, "email"),
-        Person = GetString(item, "person"),
-    };
 
     private static bool HasString(JsonElement element, string name, string expected) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.ValueEquals(expected);

@@ -81,7 +81,7 @@ internal sealed class SlackOptionsValidator : IValidateOptions<ActionGuardServer
             {
                 errors.Add(key + "Subject is required.");
             }
-            else if (user.Subject.StartsWith("policy:", StringComparison.Ordinal))
+            else if (ApprovalParty.IsPolicySubject(user.Subject))
             {
                 errors.Add(key + "Subject must not start with 'policy:'.");
             }
