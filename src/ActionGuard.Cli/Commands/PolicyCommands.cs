@@ -37,18 +37,16 @@ internal static class PolicyCommands
 
         test.SetAction(async (parse, cancellationToken) =>
         {
-            var facts = new PolicyFacts
-            {
-                Kind = parse.GetValue(kind)!,
-                ActionName = parse.GetValue(name)!,
-                Resource = parse.GetValue(resource),
-                Destination = parse.GetValue(destination),
-                Environment = parse.GetValue(env),
-                Agent = parse.GetValue(agent),
-                Initiator = parse.GetValue(initiator),
-                DataClasses = Pairs<long>(parse.GetValue(dataClasses), "--data-class", s => long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : (long?)null),
-                Arguments = Pairs<decimal>(parse.GetValue(arguments), "--arg", s => decimal.TryParse(s, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var n) ? n : (decimal?)null),
-            };
+            var facts = PolicyFacts.For(
+                parse.GetValue(kind)!,
+                parse.GetValue(name)!,
+                parse.GetValue(resource),
+                parse.GetValue(destination),
+                parse.GetValue(env),
+                parse.GetValue(agent),
+                parse.GetValue(initiator) is { } subject ? new ApprovalParty { Subject = subject } : null,
+                Pairs<long>(parse.GetValue(dataClasses), "--data-class", s => long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : (long?)null),
+                Pairs<decimal>(parse.GetValue(arguments), "--arg", s => decimal.TryParse(s, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var n) ? n : (decimal?)null));
 
             var path = parse.GetValue(file)!.FullName;
             PolicyDocument document;

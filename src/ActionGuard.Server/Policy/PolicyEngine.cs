@@ -60,18 +60,7 @@ internal sealed partial class PolicyEngine : IDisposable
         IReadOnlyDictionary<string, long>? dataClasses,
         IReadOnlyDictionary<string, JsonElement>? arguments)
     {
-        var facts = new PolicyFacts
-        {
-            Kind = action.Kind,
-            ActionName = action.Name,
-            Resource = action.Resource,
-            Destination = action.Destination,
-            Environment = action.Environment,
-            Agent = agentId,
-            Initiator = initiator?.Subject,
-            DataClasses = dataClasses ?? new Dictionary<string, long>(),
-            Arguments = arguments is null ? new Dictionary<string, decimal>() : PolicyFacts.NumericArguments(arguments),
-        };
+        var facts = PolicyFacts.For(action.Kind, action.Name, action.Resource, action.Destination, action.Environment, agentId, initiator, dataClasses, arguments is null ? null : PolicyFacts.NumericArguments(arguments));
         return Decide(_evaluator.Evaluate(facts));
     }
 

@@ -65,18 +65,7 @@ internal sealed partial class LocalPolicy
             }
         }
 
-        return new PolicyFacts
-        {
-            Kind = action.Kind,
-            ActionName = action.Name,
-            Resource = action.Resource,
-            Destination = action.Destination,
-            Environment = environment,
-            Agent = agentId,
-            Initiator = initiator?.Subject,
-            DataClasses = dataClasses,
-            Arguments = numbers,
-        };
+        return PolicyFacts.For(action.Kind, action.Name, action.Resource, action.Destination, environment, agentId, initiator, dataClasses, numbers);
     }
 
     /// <summary>Returns the denial when the policy denies the action for certain, else <see langword="null"/>.</summary>

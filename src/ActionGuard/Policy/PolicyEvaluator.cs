@@ -39,13 +39,17 @@ public sealed class PolicyEvaluator
     private static PolicyRuleResult EvaluateRule(PolicyRule rule, PolicyFacts facts)
     {
         var conditions = new List<PolicyConditionResult>();
-        AddGlob(conditions, "kind", rule.Kind, facts.Kind);
-        AddGlob(conditions, "actionName", rule.ActionName, facts.ActionName);
-        AddUrlGlob(conditions, "resource", rule.Resource, facts.Resource);
-        AddUrlGlob(conditions, "destination", rule.Destination, facts.Destination);
-        AddGlob(conditions, "environment", rule.Environment, facts.Environment);
-        AddGlob(conditions, "agent", rule.Agent, facts.Agent);
-        AddGlob(conditions, "initiator", rule.Initiator, facts.Initiator);
+        foreach (var field in PolicyFactFields.Patterns)
+        {
+            if (field.IsUrl)
+            {
+                AddUrlGlob(conditions, field.Name, field.Pattern(rule), field.Value(facts));
+            }
+            else
+            {
+                AddGlob(conditions, field.Name, field.Pattern(rule), field.Value(facts));
+            }
+        }
         foreach (var threshold in rule.DataClasses)
         {
             var count = facts.DataClasses.TryGetValue(threshold.Key, out var n) ? n : 0;

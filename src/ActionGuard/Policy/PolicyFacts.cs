@@ -39,6 +39,47 @@ public sealed class PolicyFacts
     public IReadOnlyDictionary<string, decimal> Arguments { get; init; } = new Dictionary<string, decimal>();
 
     /// <summary>
+    /// Builds the facts of an action — the one place they are built, for the SDK's local policy, the server and
+    /// <c>actionguard policy</c>.
+    /// </summary>
+    /// <param name="kind">The action's kind.</param>
+    /// <param name="name">The action's name.</param>
+    /// <param name="resource">The resource it acts on.</param>
+    /// <param name="destination">Where data goes.</param>
+    /// <param name="environment">The environment: the action's own, else the configured default.</param>
+    /// <param name="agentId">The agent.</param>
+    /// <param name="initiator">The initiator; rules match its subject.</param>
+    /// <param name="dataClasses">Counts per data class.</param>
+    /// <param name="arguments">Numeric arguments by dotted path (see <see cref="NumericArguments"/>).</param>
+    /// <returns>The facts.</returns>
+    public static PolicyFacts For(
+        string kind,
+        string name,
+        string? resource,
+        string? destination,
+        string? environment,
+        string? agentId,
+        ApprovalParty? initiator,
+        IReadOnlyDictionary<string, long>? dataClasses,
+        IReadOnlyDictionary<string, decimal>? arguments)
+    {
+        Guard.NotNull(kind);
+        Guard.NotNull(name);
+        return new PolicyFacts
+        {
+            Kind = kind,
+            ActionName = name,
+            Resource = resource,
+            Destination = destination,
+            Environment = environment,
+            Agent = agentId,
+            Initiator = initiator?.Subject,
+            DataClasses = dataClasses ?? new Dictionary<string, long>(),
+            Arguments = arguments ?? new Dictionary<string, decimal>(),
+        };
+    }
+
+    /// <summary>
     /// Collects the JSON numbers in <paramref name="arguments"/> by dotted path (objects only; array items and strings,
     /// including masked values such as <c>"[sensitive]"</c>, are not numbers and stay unknown).
     /// </summary>

@@ -10,7 +10,6 @@ namespace ActionGuard.Policy;
 internal ref struct PolicyParser
 {
     private const string DocumentFields = "$schema, version, rules";
-    private const string RuleFields = "name, description, effect, message, minApprovals, approverGroups, ttl, kind, actionName, resource, destination, environment, agent, initiator, dataClasses, arguments";
 
     private readonly ReadOnlySpan<byte> _json;
     private readonly string? _source;
@@ -235,7 +234,7 @@ internal ref struct PolicyParser
                     arguments = ReadThresholds(field);
                     break;
                 default:
-                    throw Fail(fieldAt, $"unknown field '{field}' in rule {index} (expected one of: {RuleFields})");
+                    throw Fail(fieldAt, $"unknown field '{field}' in rule {index} (expected one of: {PolicyFactFields.RuleFieldNames})");
             }
         }
 
