@@ -18,6 +18,7 @@ namespace ActionGuard.Analyzers.Catalog;
 internal sealed class SensitiveApiCatalog
 {
     private static readonly Lazy<List<CatalogEntry>> BuiltIn = new(LoadBuiltIn, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<List<CatalogEntry>> BuiltInTwins = new(() => Twins(BuiltIn.Value), LazyThreadSafetyMode.ExecutionAndPublication);
 
     // Member name → entries; user entries come first so that their Ignore silences a built-in entry.
     private readonly Dictionary<string, List<CatalogEntry>> _byMember;
@@ -40,12 +41,24 @@ internal sealed class SensitiveApiCatalog
         var byMember = new Dictionary<string, List<CatalogEntry>>(StringComparer.Ordinal);
         var byType = new Dictionary<string, List<CatalogEntry>>(StringComparer.Ordinal);
         var present = new Dictionary<string, bool>(StringComparer.Ordinal);
+        // Precedence is list order: entries written down (the user's, then the built-in ones) before the twins derived
+        // from them (the user's, then the built-in ones), so an exact entry always beats a derived one.
         foreach (var entry in userEntries)
         {
             Add(entry);
         }
 
         foreach (var entry in BuiltIn.Value)
+        {
+            Add(entry);
+        }
+
+        foreach (var entry in Twins(userEntries))
+        {
+            Add(entry);
+        }
+
+        foreach (var entry in BuiltInTwins.Value)
         {
             Add(entry);
         }
@@ -151,6 +164,33 @@ internal sealed class SensitiveApiCatalog
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The other half of every sync/async pair: an entry for <c>XxxAsync</c> that names every overload also covers
+    /// <c>Xxx</c> on the same type, and the other way round, with the same kind and message (SDKs ship both, and a
+    /// catalog that lists one must not let the other through). An explicit entry for the twin, found earlier in the
+    /// list, wins either way.
+    /// </summary>
+    internal static List<CatalogEntry> Twins(IReadOnlyList<CatalogEntry> entries)
+    {
+        const string Suffix = "Async";
+        var twins = new List<CatalogEntry>();
+        foreach (var entry in entries)
+        {
+            if (entry.MemberName is not { } member || entry.Id.IndexOf('(') >= 0 || member.IndexOf('`') >= 0)
+            {
+                continue;
+            }
+
+            var twin = member.EndsWith(Suffix, StringComparison.Ordinal) && member.Length > Suffix.Length
+                ? member.Substring(0, member.Length - Suffix.Length)
+                : member + Suffix;
+            var id = entry.Id.Substring(0, entry.Id.Length - member.Length) + twin;
+            twins.Add(new CatalogEntry(id, entry.Kind, entry.Message, entry.ContainerFullName, entry.ContainerName, twin));
+        }
+
+        return twins;
     }
 
     private static List<CatalogEntry> LoadBuiltIn()

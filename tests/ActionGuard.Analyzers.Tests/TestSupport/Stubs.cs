@@ -31,6 +31,8 @@ internal static class Stubs
                 Task<CopyObjectResponse> CopyObjectAsync(CopyObjectRequest request, CancellationToken cancellationToken = default);
                 Task<CopyObjectResponse> CopyObjectAsync(string sourceBucket, string sourceKey, string destinationBucket, string destinationKey, CancellationToken cancellationToken = default);
                 Task<PutACLResponse> PutACLAsync(PutACLRequest request, CancellationToken cancellationToken = default);
+                PutACLResponse PutACL(PutACLRequest request);
+                GetObjectResponse GetObject(GetObjectRequest request);
                 Task<PutBucketPolicyResponse> PutBucketPolicyAsync(PutBucketPolicyRequest request, CancellationToken cancellationToken = default);
                 Task<GetObjectResponse> GetObjectAsync(GetObjectRequest request, CancellationToken cancellationToken = default);
             }
@@ -41,6 +43,8 @@ internal static class Stubs
                 public virtual Task<CopyObjectResponse> CopyObjectAsync(CopyObjectRequest request, CancellationToken cancellationToken = default) => Task.FromResult(new CopyObjectResponse());
                 public virtual Task<CopyObjectResponse> CopyObjectAsync(string sourceBucket, string sourceKey, string destinationBucket, string destinationKey, CancellationToken cancellationToken = default) => Task.FromResult(new CopyObjectResponse());
                 public virtual Task<PutACLResponse> PutACLAsync(PutACLRequest request, CancellationToken cancellationToken = default) => Task.FromResult(new PutACLResponse());
+                public virtual PutACLResponse PutACL(PutACLRequest request) => new PutACLResponse();
+                public virtual GetObjectResponse GetObject(GetObjectRequest request) => new GetObjectResponse();
                 public virtual Task<PutBucketPolicyResponse> PutBucketPolicyAsync(PutBucketPolicyRequest request, CancellationToken cancellationToken = default) => Task.FromResult(new PutBucketPolicyResponse());
                 public virtual Task<GetObjectResponse> GetObjectAsync(GetObjectRequest request, CancellationToken cancellationToken = default) => Task.FromResult(new GetObjectResponse());
             }
