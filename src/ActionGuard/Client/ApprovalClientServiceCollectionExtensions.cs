@@ -43,21 +43,25 @@ internal static class ApprovalClientServiceCollectionExtensions
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = PooledConnectionLifetime })
             .AddHttpMessageHandler(sp => new ApprovalResilienceHandler(sp.GetRequiredService<ApprovalResiliencePipelineProvider>().Pipeline));
 
-        services.TryAddSingleton<ApprovalClient>(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<ActionGuardOptions>>().Value;
-            var clientOptions = new ApprovalClientOptions
-            {
-                Endpoint = options.Endpoint,
-                ApiKey = options.ApiKey,
-                AccessTokenProvider = options.AccessTokenProvider,
-            };
-            CopyResilience(options.Resilience, clientOptions.Resilience);
-            var httpClient = sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName);
-            return new ApprovalClient(httpClient, clientOptions);
-        });
+        var defaultClient = ServiceDescriptor.Singleton<ApprovalClient>(CreateDefaultClient);
+        services.TryAdd(defaultClient);
+        services.AddSingleton<IValidateOptions<ActionGuardOptions>>(new DependencyInjection.BackendCredentialsValidator(services, defaultClient));
 
         return services;
+    }
+
+    private static ApprovalClient CreateDefaultClient(IServiceProvider sp)
+    {
+        var options = sp.GetRequiredService<IOptions<ActionGuardOptions>>().Value;
+        var clientOptions = new ApprovalClientOptions
+        {
+            Endpoint = options.Endpoint,
+            ApiKey = options.ApiKey,
+            AccessTokenProvider = options.AccessTokenProvider,
+        };
+        CopyResilience(options.Resilience, clientOptions.Resilience);
+        var httpClient = sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName);
+        return new ApprovalClient(httpClient, clientOptions);
     }
 
     internal static void CopyResilience(ApprovalResilienceOptions source, ApprovalResilienceOptions target)

@@ -47,10 +47,45 @@ public sealed class ActionGuardServiceCollectionExtensionsTests
         {
             o.Endpoint = new Uri("http://127.0.0.1:5000/");
             o.AgentId = "agent";
+            o.ApiKey = "ag-key";
         });
         using var provider = services.BuildServiceProvider();
 
         Assert.NotNull(provider.GetRequiredService<IActionGuard>());
+    }
+
+    [Fact]
+    public void An_endpoint_without_an_api_key_or_token_provider_is_refused_naming_both_options()
+    {
+        var ex = ValidationFailure(o =>
+        {
+            o.Endpoint = new Uri("https://approvals.example.com/");
+            o.AgentId = "agent";
+        });
+
+        var failure = Assert.Single(ex.Failures);
+        Assert.Contains("ActionGuard:ApiKey (or ActionGuard:AccessTokenProvider) is required with ActionGuard:Endpoint", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_token_provider_or_an_in_memory_backend_needs_no_api_key()
+    {
+        var withProvider = new ServiceCollection();
+        withProvider.AddActionGuard(o =>
+        {
+            o.Endpoint = new Uri("https://approvals.example.com/");
+            o.AgentId = "agent";
+            o.AccessTokenProvider = _ => ValueTask.FromResult("workload-token");
+        });
+        using var backend = new InMemoryApprovalBackend();
+        var inMemory = new ServiceCollection();
+        inMemory.AddActionGuard(o => o.Endpoint = new Uri("https://approvals.example.com/")).UseInMemoryBackend(backend);
+
+        using var first = withProvider.BuildServiceProvider();
+        using var second = inMemory.BuildServiceProvider();
+
+        Assert.NotNull(first.GetRequiredService<IActionGuard>());
+        Assert.NotNull(second.GetRequiredService<IActionGuard>());
     }
 
     [Theory]
