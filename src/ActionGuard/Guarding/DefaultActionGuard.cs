@@ -196,6 +196,12 @@ internal sealed class DefaultActionGuard : IActionGuard
             }
 
             approvalId = approval.Id;
+            if (approval.Status == ApprovalStatus.Pending)
+            {
+                // One line an operator can act on: which request waits, and where a person decides it.
+                GuardLog.WaitingForApproval(_logger, approval.Id, action.Kind, action.Name, approval.ReviewUrl?.AbsoluteUri ?? "(the backend gives no review URL)");
+            }
+
             while (approval.Status == ApprovalStatus.Pending)
             {
                 var next = await _client.GetApprovalAsync(approvalId, _options.LongPollWait, waitToken).ConfigureAwait(false);

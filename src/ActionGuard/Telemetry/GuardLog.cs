@@ -60,4 +60,8 @@ internal static partial class GuardLog
     [LoggerMessage(EventId = 1013, EventName = "PendingEntryDiscarded", Level = LogLevel.Warning,
         Message = "A pending-approval entry (approval {ApprovalId}) for {ActionName} was discarded: {Reason}; the action asks anew.")]
     public static partial void PendingEntryDiscarded(ILogger logger, string approvalId, string actionName, string reason);
+
+    [LoggerMessage(EventId = 1014, EventName = "WaitingForApproval", Level = LogLevel.Information,
+        Message = "Approval {ApprovalId} for {ActionKind} {ActionName} is waiting for a person; review it at {ReviewUrl}.")]
+    public static partial void WaitingForApproval(ILogger logger, string approvalId, string actionKind, string actionName, string reviewUrl);
 }

@@ -106,6 +106,31 @@ public sealed class GuardTelemetryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_call_that_waits_logs_one_line_naming_the_approval_and_where_to_review_it()
+    {
+        var run = CreateGuard().ExecuteAsync(new GuardedAction(_kind, "Tool.Run"), _ => Task.FromResult(1));
+        var pending = await _backend.WaitForRequestAsync();
+        await _backend.ApproveAsync(pending.Id, "alice");
+        await run;
+
+        var waiting = Assert.Single(_logs.Events, e => e.Id == 1014);
+        Assert.Equal(LogLevel.Information, waiting.Level);
+        Assert.Contains(pending.Id, waiting.Message, StringComparison.Ordinal);
+        Assert.Contains("Tool.Run", waiting.Message, StringComparison.Ordinal);
+        Assert.Contains("review it at " + pending.ReviewUrl!.AbsoluteUri, waiting.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_call_decided_at_once_does_not_log_a_wait()
+    {
+        _backend.RespondWith(ApprovalScript.Approve("alice"));
+
+        await CreateGuard().ExecuteAsync(new GuardedAction(_kind, "Tool.Run"), _ => Task.FromResult(1));
+
+        Assert.DoesNotContain(_logs.Events, e => e.Id == 1014);
+    }
+
+    [Fact]
     public async Task A_denied_call_counts_a_denial_and_marks_the_trace_as_error()
     {
         _backend.RespondWith(ApprovalScript.Deny("bob", "no"));
