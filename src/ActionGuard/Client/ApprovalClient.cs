@@ -505,6 +505,11 @@ public class ApprovalClient : IDisposable
         var message = new StringBuilder();
         message.Append(CultureInfo.InvariantCulture, $"HTTP {code} {response.ReasonPhrase}");
         AppendProblem(message, problem);
+        if (statusCode == HttpStatusCode.NotFound && problem is null)
+        {
+            // A backend answers a missing approval with a problem; a bare 404 means nothing of the protocol is there.
+            message.Append(CultureInfo.InvariantCulture, $" (no ActionGuard backend answered at {response.RequestMessage?.RequestUri?.GetLeftPart(UriPartial.Path)}: check that ActionGuard:Endpoint is the backend's base address, path base included)");
+        }
 
         if (code is >= 400 and < 500)
         {
@@ -605,6 +610,14 @@ public class ApprovalClient : IDisposable
         catch (OperationCanceledException ex)
         {
             throw Unavailable(call, "the request timed out", null, ex);
+        }
+        catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.SecureConnectionError)
+        {
+            throw Unavailable(
+                call,
+                $"no TLS connection could be made to {message.RequestUri?.GetLeftPart(UriPartial.Authority)} ({ex.Message}); if the backend serves plain http there, ActionGuard:Endpoint must say http:// (accepted on loopback only), else check its certificate",
+                null,
+                ex);
         }
         catch (Exception ex) when (IsFault(ex))
         {
