@@ -5,10 +5,10 @@ using ActionGuard.Cli.Backend;
 
 namespace ActionGuard.Cli.Commands;
 
-/// <summary><c>approvals list</c>, <c>approve ID</c> and <c>deny ID</c>: what an approver does.</summary>
+/// <summary><c>approvals list</c>, <c>approvals show ID</c>, <c>approve ID</c> and <c>deny ID</c>: what an approver does.</summary>
 internal static class ApprovalCommands
 {
-    private static readonly string[] Header = ["ID", "STATUS", "KIND", "NAME", "AGENT", "INITIATOR", "APPROVALS", "EXPIRES"];
+    private static readonly string[] Header = ["ID", "STATUS", "KIND", "NAME", "RESOURCE", "DESTINATION", "AGENT", "INITIATOR", "APPROVALS", "EXPIRES"];
 
     private static readonly string[] Statuses = ["pending", "approved", "executing", "succeeded", "failed", "denied", "expired", "cancelled", "all"];
 
@@ -81,7 +81,101 @@ internal static class ApprovalCommands
 
         var approvals = new Command("approvals", "Approval requests.");
         approvals.Subcommands.Add(list);
+        approvals.Subcommands.Add(CreateShow(environment));
         return approvals;
+    }
+
+    private static Command CreateShow(CliEnvironment environment)
+    {
+        var connection = new ConnectionOptions();
+        var id = new Argument<string>("id") { Description = "The approval id (from 'actionguard approvals list')." };
+        var format = new Option<string>("--format") { Description = "text, or json (the approval as the server sends it).", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var show = new Command("show", "Show one request with everything a reviewer decides on: action, resource, destination, arguments, data classes, justification, decisions.");
+        show.Arguments.Add(id);
+        show.Options.Add(format);
+        connection.AddTo(show);
+        show.SetAction(async (parse, cancellationToken) =>
+        {
+            using var client = connection.CreateClient(parse, environment);
+            using var reply = await client.GetAsync("v1/approvals/" + Uri.EscapeDataString(parse.GetValue(id)!), cancellationToken).ConfigureAwait(false);
+            var approval = reply.RootElement;
+            if (parse.GetValue(format) == "json")
+            {
+                await environment.Out.WriteLineAsync(Json.Compact(approval)).ConfigureAwait(false);
+            }
+            else
+            {
+                await environment.Out.WriteAsync(Describe(approval)).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Ok;
+        });
+        return show;
+    }
+
+    // The reviewer's view as text: every field the decision is made on, values as the server sent them.
+    private static string Describe(JsonElement approval)
+    {
+        var text = new System.Text.StringBuilder();
+        var culture = CultureInfo.InvariantCulture;
+        approval.TryGetProperty("action", out var action);
+        text.Append(culture, $"Approval {Json.String(approval, "id")}: {Json.String(approval, "status")}, expires {Json.String(approval, "expiresAt") ?? "-"}\n");
+        Line("action", $"{Json.String(action, "kind")} {Json.String(action, "name")}");
+        Line("resource", Json.String(action, "resource"));
+        Line("destination", Json.String(action, "destination"));
+        Line("environment", Json.String(action, "environment"));
+        Line("agent", Json.String(approval, "agentId"));
+        if (approval.TryGetProperty("initiator", out var initiator) && initiator.ValueKind == JsonValueKind.Object)
+        {
+            Line("initiator", $"{Json.String(initiator, "name") ?? Json.String(initiator, "subject")} ({Json.String(initiator, "subject")} at {Json.String(initiator, "issuer") ?? "no issuer"})");
+        }
+
+        Line("justification", Json.String(approval, "justification"));
+        if (approval.TryGetProperty("policy", out var policy) && policy.ValueKind == JsonValueKind.Object)
+        {
+            var min = policy.TryGetProperty("minApprovals", out var m) ? m.GetRawText() : "1";
+            var groups = policy.TryGetProperty("approverGroups", out var g) && g.ValueKind == JsonValueKind.Array && g.GetArrayLength() > 0
+                ? "; approver groups " + string.Join(", ", g.EnumerateArray().Select(x => x.GetString()))
+                : string.Empty;
+            Line("rule", $"{Json.String(policy, "rule") ?? "default"} ({CountApprovals(approval)} of {min} approvals{groups})");
+        }
+
+        if (approval.TryGetProperty("dataClasses", out var classes) && classes.ValueKind == JsonValueKind.Object && classes.EnumerateObject().Any())
+        {
+            Line("data classes", string.Join(", ", classes.EnumerateObject().Select(c => c.Name + " " + c.Value.GetRawText())));
+        }
+
+        if (approval.TryGetProperty("arguments", out var arguments) && arguments.ValueKind == JsonValueKind.Object && arguments.EnumerateObject().Any())
+        {
+            text.Append("  arguments\n");
+            foreach (var argument in arguments.EnumerateObject())
+            {
+                text.Append(culture, $"    {argument.Name} = {argument.Value.GetRawText()}\n");
+            }
+        }
+
+        if (approval.TryGetProperty("decisions", out var decisions) && decisions.ValueKind == JsonValueKind.Array && decisions.GetArrayLength() > 0)
+        {
+            text.Append("  decisions\n");
+            foreach (var decision in decisions.EnumerateArray())
+            {
+                decision.TryGetProperty("approver", out var approver);
+                var reason = Json.String(decision, "reason") is { } r ? ": " + r : string.Empty;
+                text.Append(culture, $"    {Json.String(decision, "verdict")} by {Json.String(approver, "name") ?? Json.String(approver, "subject")} at {Json.String(decision, "at")}{reason}\n");
+            }
+        }
+
+        Line("review", Json.String(approval, "reviewUrl"));
+        return text.ToString();
+
+        void Line(string label, string? value)
+        {
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                text.Append(culture, $"  {label,-14}{value}\n");
+            }
+        }
     }
 
     public static Command CreateDecide(CliEnvironment environment, bool approve)
@@ -169,6 +263,8 @@ internal static class ApprovalCommands
                 Json.String(item, "status") ?? "-",
                 action.ValueKind == JsonValueKind.Object ? Json.String(action, "kind") ?? "-" : "-",
                 action.ValueKind == JsonValueKind.Object ? Json.String(action, "name") ?? "-" : "-",
+                action.ValueKind == JsonValueKind.Object ? Json.String(action, "resource") ?? "-" : "-",
+                action.ValueKind == JsonValueKind.Object ? Json.String(action, "destination") ?? "-" : "-",
                 Json.String(item, "agentId") ?? "-",
                 initiator,
                 CountApprovals(item).ToString(CultureInfo.InvariantCulture) + "/" + min,

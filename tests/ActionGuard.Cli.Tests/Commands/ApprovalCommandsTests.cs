@@ -26,6 +26,46 @@ public sealed class ApprovalCommandsTests
         Assert.Contains("Exporter.ExportCustomers", row);
         Assert.Contains(CliServer.AgentId, row);
         Assert.Contains("0/1", row);
+        Assert.Contains("RESOURCE", lines[0]);
+        Assert.Contains("DESTINATION", lines[0]);
+        Assert.Contains("crm://customers", row);
+        Assert.Contains("s3://exports/q3.csv", row);
+    }
+
+    [Fact]
+    public async Task Show_prints_everything_a_reviewer_decides_on_and_the_decisions_so_far()
+    {
+        await using var server = await CliServer.StartAsync();
+        using var agent = server.CreateAgentClient();
+        using var arguments = System.Text.Json.JsonDocument.Parse("""{"segment":"emea","limit":100}""");
+        var created = await agent.CreateApprovalAsync(
+            new CreateApprovalRequest
+            {
+                Action = new ApprovalAction { Kind = "data_export", Name = "Exporter.Export", Resource = "crm://customers", Destination = "s3://exports/q3.csv", Environment = "prod" },
+                Arguments = arguments.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone()),
+                DataClasses = new Dictionary<string, long> { ["email"] = 3 },
+                Justification = "quarterly report",
+                ActionHash = "sha256:" + new string('a', 64),
+            },
+            Guid.NewGuid().ToString("N"));
+        var token = await server.TokenAsync("alice", "approvers");
+
+        var before = await server.RunAsync(token, "approvals", "show", created.Id);
+        await server.RunAsync(token, "approve", created.Id, "--reason", "fine");
+        var after = await server.RunAsync(token, "approvals", "show", created.Id);
+
+        Assert.True(before.ExitCode == 0, before.ToString());
+        Assert.StartsWith($"Approval {created.Id}: pending", before.Out, StringComparison.Ordinal);
+        foreach (var expected in new[] { "data_export Exporter.Export", "crm://customers", "s3://exports/q3.csv", "prod", CliServer.AgentId, "quarterly report", "email 3", "segment = \"emea\"", "limit = 100", "0 of 1 approvals" })
+        {
+            Assert.Contains(expected, before.Out, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("approve by alice", after.Out, StringComparison.Ordinal);
+        Assert.Contains(": fine", after.Out, StringComparison.Ordinal);
+        var missing = await server.RunAsync(token, "approvals", "show", "apr_missing");
+        Assert.NotEqual(0, missing.ExitCode);
+        Assert.Contains("approval-not-found", missing.Error, StringComparison.Ordinal);
     }
 
     [Fact]
