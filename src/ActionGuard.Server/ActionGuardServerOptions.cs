@@ -22,6 +22,9 @@ public sealed class ActionGuardServerOptions
     /// </summary>
     public string? Issuer { get; set; }
 
+    /// <summary>Gets <see cref="Issuer"/> as decision tokens and audit checkpoints carry it: without a trailing slash.</summary>
+    internal string? TokenIssuer => Issuer?.TrimEnd('/');
+
     /// <summary>
     /// Gets or sets the base of review links; the approval id is appended. With the review page on (<see cref="Review"/>),
     /// set it to the page's public address, <c>https://host/review</c>. When unset, approvals carry no <c>reviewUrl</c>.

@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace ActionGuard.Server.Approvals;
 
@@ -65,8 +67,16 @@ internal static class JsonBodyCheck
         }
     }
 
+    // Valid UTF-8 without escapes is valid text and needs no decoding; only escaped strings can hide a lone surrogate
+    // ("\ud800"), and only they are decoded to find out.
     private static bool IsValidText(JsonElement value)
     {
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        if (raw.IndexOf((byte)'\\') < 0)
+        {
+            return Utf8.IsValid(raw);
+        }
+
         try
         {
             _ = value.GetString();

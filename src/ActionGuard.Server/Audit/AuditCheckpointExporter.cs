@@ -39,7 +39,7 @@ internal sealed class AuditCheckpointExporter : BackgroundService
         _logger = logger;
         _options = options.Value.Audit;
         _file = _options.CheckpointFile is { Length: > 0 } file ? Path.GetFullPath(file, environment.ContentRootPath) : null;
-        _issuer = options.Value.Issuer?.TrimEnd('/') ?? string.Empty;
+        _issuer = options.Value.TokenIssuer ?? string.Empty;
     }
 
     private bool Enabled => _file is not null || _options.CheckpointWebhook.Url is not null;

@@ -109,7 +109,7 @@ internal static class HttpHelpers
     }
 
     public static string RequestIssuer(HttpContext context, ActionGuardServerOptions options) =>
-        options.Issuer?.TrimEnd('/') ?? $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}".TrimEnd('/');
+        options.TokenIssuer ?? $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}".TrimEnd('/');
 
     private static ApiProblem TooLarge() => new(ProtocolProblems.BodyTooLarge, $"Request bodies may be at most {ServerLimitsOptions.MaxBodyBytes} bytes.",
         new Dictionary<string, string[]>(StringComparer.Ordinal) { ["body"] = [$"At most {ServerLimitsOptions.MaxBodyBytes} bytes."] });

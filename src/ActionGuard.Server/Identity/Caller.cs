@@ -17,10 +17,7 @@ internal sealed class Caller
     public bool IsAgent => AgentId is not null;
 
     /// <summary>Gets the key the caller's request allowance is kept under.</summary>
-    public string PersonKey =>
-        IsAgent ? "agent:" + AgentId
-        : Person!.Person is { Length: > 0 } linked ? "person:" + linked
-        : "sub:" + ApprovalParty.NormalizeIssuer(Person.Issuer) + "\n" + Person.Subject;
+    public string PersonKey => IsAgent ? "agent:" + AgentId : Person!.PersonKey;
 
     public static Caller Agent(string agentId) => new() { AgentId = agentId };
 

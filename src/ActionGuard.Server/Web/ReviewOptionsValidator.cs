@@ -63,6 +63,6 @@ internal sealed class ReviewOptionsValidator : IValidateOptions<ActionGuardServe
             return options.Issuers.Count == 1 ? options.Issuers[0] : null;
         }
 
-        return options.Issuers.FirstOrDefault(i => string.Equals(i.Issuer?.TrimEnd('/'), wanted.TrimEnd('/'), StringComparison.Ordinal));
+        return options.Issuers.FirstOrDefault(i => i.Issuer is not null && ApprovalParty.NormalizeIssuer(i.Issuer) == ApprovalParty.NormalizeIssuer(wanted));
     }
 }

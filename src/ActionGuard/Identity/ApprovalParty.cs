@@ -64,6 +64,15 @@ public sealed class ApprovalParty
             && string.Equals(Email.Trim(), other.Email.Trim(), StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// Gets a key that two parties share only when <see cref="IsSamePerson"/> holds for them: the link-table name, else
+    /// the e-mail address, else the subject at the normalised issuer. For keeping state per person (a rate allowance).
+    /// </summary>
+    internal string PersonKey =>
+        !string.IsNullOrEmpty(Person) ? "person:" + Person
+        : !string.IsNullOrWhiteSpace(Email) ? "email:" + Email.Trim().ToUpperInvariant()
+        : "sub:" + NormalizeIssuer(Issuer) + "\n" + Subject;
+
     /// <summary>Returns whether <paramref name="other"/> is the same person.</summary>
     /// <param name="other">The party to compare with.</param>
     /// <returns><see langword="true"/> when both are one person.</returns>
