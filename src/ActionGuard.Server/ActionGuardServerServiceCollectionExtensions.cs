@@ -37,9 +37,6 @@ public static class ActionGuardServerServiceCollectionExtensions
             .Bind(configuration.GetSection(ActionGuardServerOptions.SectionName))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ActionGuardServerOptions>, ServerOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddHttpClient(CallerAuthenticator.HttpClientName);
-
         // The store is chosen when registering, from the same configuration the options bind; a provider name that is
         // neither stops the start through the options validation.
         if (StoreOptions.IsPostgresName(configuration[ActionGuardServerOptions.SectionName + ":Store:Provider"]))
@@ -51,35 +48,10 @@ public static class ActionGuardServerServiceCollectionExtensions
             services.AddSqliteStore();
         }
 
-        services.TryAddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<ActionGuardServerOptions>>().Value;
-            var errors = new List<string>();
-            var engine = PolicyEngine.Create(options, sp.GetRequiredService<IHostEnvironment>().ContentRootPath, errors, sp.GetService<ILoggerFactory>()?.CreateLogger<PolicyEngine>());
-            if (errors.Count > 0)
-            {
-                engine.Dispose();
-                throw new OptionsValidationException(ActionGuardServerOptions.SectionName, typeof(ActionGuardServerOptions), errors);
-            }
-
-            if (options.Policy.Watch)
-            {
-                engine.Watch(sp.GetRequiredService<TimeProvider>());
-            }
-
-            return engine;
-        });
+        ApprovalCoreServices.Add(services);
         services.TryAddSingleton<RequestThrottle>();
-        services.TryAddSingleton<ApprovalSignals>();
-        services.TryAddSingleton<ExpiryScheduler>();
-        services.TryAddSingleton<ServerSigningKeys>();
-        services.TryAddSingleton<DecisionTokenIssuer>();
-        services.TryAddSingleton<PersonDirectory>();
-        services.TryAddSingleton<CallerAuthenticator>();
         services.TryAddSingleton<RequestGate>();
-        NotificationServices.Add(services);
         Web.ReviewServices.Add(services);
-        services.TryAddSingleton<ApprovalService>();
         services.TryAddSingleton<AuditVerifier>();
         services.TryAddSingleton<AuditCheckpoints>();
         services.AddHostedService<ServerInitializer>();

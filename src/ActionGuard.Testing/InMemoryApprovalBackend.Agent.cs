@@ -1,355 +1,300 @@
+using System.Buffers;
+using System.Net;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using ActionGuard.Client;
+using ActionGuard.Server.Approvals;
 using ActionGuard.Testing.Internal;
 
 namespace ActionGuard.Testing;
 
-// The agent side of the protocol, called by InMemoryApprovalClient on behalf of one agent.
+// The agent side of the protocol, called by InMemoryApprovalClient on behalf of one agent. Each call goes the way an HTTP
+// request goes through the server: the body the SDK would send, read by the server's reader, handled by its service,
+// refusals raised by the SDK's own mapping of problem responses.
 public sealed partial class InMemoryApprovalBackend
 {
     private static readonly TimeSpan MaxLongPoll = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan WatchKeepAlive = TimeSpan.FromSeconds(15);
+    private static readonly HashSet<string> NoGroups = [];
 
-    internal Approval Create(string agentId, CreateApprovalRequest request, string idempotencyKey)
+    internal Task<Approval> CreateAsync(string agentId, CreateApprovalRequest request, string idempotencyKey, CancellationToken cancellationToken) =>
+        AgentCallAsync(token => CreateCoreAsync(agentId, request, idempotencyKey, token), cancellationToken);
+
+    private async Task<Approval> CreateCoreAsync(string agentId, CreateApprovalRequest request, string idempotencyKey, CancellationToken token)
     {
-        Validate(request, idempotencyKey);
-        var body = JsonSerializer.SerializeToNode(request, TestingJsonContext.Default.CreateApprovalRequest);
-        lock (Gate)
+        var call = ApprovalCall.Creating(request.Action?.Kind, request.Action?.Name);
+        var errors = new Errors();
+        RequestReader.CheckIdempotencyKey(idempotencyKey, errors);
+        var body = ApprovalClient.SerializeBody(request, ApprovalJsonContext.Default.CreateApprovalRequest, nameof(request));
+        using var document = RequestReader.Parse(body, out var parseProblem);
+        if (document is null)
         {
-            ThrowIfDisposedForAgent();
-            var now = _time.GetUtcNow();
-            if (_byIdempotencyKey.TryGetValue((agentId, idempotencyKey), out var existing))
-            {
-                var same = JsonNode.DeepEquals(existing.Body, body);
-                Record(request, agentId, idempotencyKey, same ? existing.Id : null, isReplay: same, now);
-                if (!same)
-                {
-                    throw Problems.IdempotencyConflict(idempotencyKey);
-                }
-
-                Refresh(existing);
-                ThrowIfFailed(existing);
-                return Snapshot(existing);
-            }
-
-            var state = new ApprovalState
-            {
-                Id = "apr_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)),
-                AgentId = agentId,
-                IdempotencyKey = idempotencyKey,
-                Request = request,
-                Body = body,
-                RequestDigest = ActionGuard.Hashing.RequestDigest.Compute(request),
-                CreatedAt = now,
-                Policy = new ApprovalPolicy { Rule = DefaultRuleName, MinApprovals = _defaultMinApprovals },
-                ExpiresAt = now + _defaultTtl,
-            };
-
-            // Rules see the new approval as approvers would; the first match sets the policy and the script.
-            var pending = Snapshot(state);
-            var script = _defaultScript;
-            foreach (var rule in _rules)
-            {
-                if (rule.Predicate(pending))
-                {
-                    var (name, minApprovals, ttl, ruleScript) = rule.Snapshot();
-                    state.Policy = new ApprovalPolicy { Rule = name, MinApprovals = minApprovals ?? _defaultMinApprovals };
-                    state.ExpiresAt = now + (ttl ?? _defaultTtl);
-                    script = ruleScript;
-                    break;
-                }
-            }
-
-            _approvals.Add(state.Id, state);
-            _approvalsInOrder.Add(state);
-            _byIdempotencyKey.Add((agentId, idempotencyKey), state);
-            Record(request, agentId, idempotencyKey, state.Id, isReplay: false, now);
-            Touch(state);
-            ScheduleExpiry(state);
-            if (script is not null)
-            {
-                ApplyScript(state, script);
-            }
-
-            ThrowIfFailed(state);
-            return Snapshot(state);
-        }
-    }
-
-    internal async Task<Approval> GetAsync(string agentId, string approvalId, TimeSpan? wait, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        Task changed;
-        lock (Gate)
-        {
-            var state = FindForAgent(agentId, approvalId, owningOnly: false);
-            if (wait is not { } w || w <= TimeSpan.Zero || state.Status != ApprovalStatus.Pending)
-            {
-                return Snapshot(state);
-            }
-
-            changed = state.Changed.Task;
+            Record(request, agentId, idempotencyKey, approvalId: null, isReplay: false);
+            throw Refusal(call, parseProblem!);
         }
 
-        // One timer for the whole wait; decisions that leave the approval pending (1 of N) re-park on the next signal.
-        using var waitEnded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var delay = Task.Delay(wait.Value > MaxLongPoll ? MaxLongPoll : wait.Value, _time, waitEnded.Token);
+        var command = new RequestReader(_limits).ReadCreate(document.RootElement, errors);
+        if (errors.Count > 0 || command is null)
+        {
+            Record(request, agentId, idempotencyKey, approvalId: null, isReplay: false);
+            throw Refusal(call, errors.ToProblem());
+        }
+
+        ApprovalRecord? record;
+        bool created;
+        ApiProblem? problem;
+        ApprovalScript? script;
+
+        // The rule that decides this request's policy leaves its script here while the service creates the approval.
+        _scriptOfCreate.Value = new ScriptSlot();
         try
         {
-            while (true)
-            {
-                await Task.WhenAny(changed, delay).ConfigureAwait(false);
-                cancellationToken.ThrowIfCancellationRequested();
-                lock (Gate)
-                {
-                    var state = FindForAgent(agentId, approvalId, owningOnly: false);
-                    if (delay.IsCompleted || state.Status != ApprovalStatus.Pending)
-                    {
-                        return Snapshot(state);
-                    }
-
-                    changed = state.Changed.Task;
-                }
-            }
+            (record, created, problem) = await _service.CreateAsync(agentId, idempotencyKey, command, TokenIssuer, token).ConfigureAwait(false);
+            script = _scriptOfCreate.Value!.Script;
         }
         finally
         {
-            await waitEnded.CancelAsync().ConfigureAwait(false);
+            _scriptOfCreate.Value = null;
         }
+
+        Record(request, agentId, idempotencyKey, record?.Id, isReplay: record is not null && !created);
+        if (record is null)
+        {
+            throw Refusal(call, problem!);
+        }
+
+        if (created && script is not null)
+        {
+            await ApplyScriptAsync(record.Id, script).ConfigureAwait(false);
+            record = await _service.GetAsync(record.Id, token).ConfigureAwait(false) ?? record;
+        }
+
+        ThrowIfFailed(record.Id);
+        return Snapshot(record);
     }
+
+    internal Task<Approval> GetAsync(string agentId, string approvalId, TimeSpan? wait, CancellationToken cancellationToken) =>
+        AgentCallAsync(async token =>
+        {
+            ThrowIfFailed(approvalId);
+            ApprovalRecord? record;
+            if (wait is { } w && w > TimeSpan.Zero)
+            {
+                using var failedOrDone = CancellationTokenSource.CreateLinkedTokenSource(token, FailureToken(approvalId));
+                try
+                {
+                    record = await _service.WaitAsync(approvalId, w > MaxLongPoll ? MaxLongPoll : w, r => IsOwner(r, agentId), failedOrDone.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!token.IsCancellationRequested)
+                {
+                    ThrowIfFailed(approvalId);
+                    throw;
+                }
+            }
+            else
+            {
+                record = await _service.GetAsync(approvalId, token).ConfigureAwait(false);
+            }
+
+            record = Readable(ApprovalCall.Getting(approvalId), record, approvalId, agentId);
+            ThrowIfFailed(approvalId);
+            return Snapshot(record);
+        }, cancellationToken);
 
     internal async IAsyncEnumerable<Approval> WatchAsync(string agentId, string approvalId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var lastVersion = -1L;
-        while (true)
+        await AgentCallAsync(async token =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            Approval? snapshot = null;
-            Task changed;
-            lock (Gate)
+            ThrowIfFailed(approvalId);
+            return Readable(ApprovalCall.Watching(approvalId), await _service.GetAsync(approvalId, token).ConfigureAwait(false), approvalId, agentId);
+        }, cancellationToken).ConfigureAwait(false);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token, FailureToken(approvalId));
+        var changes = _service.WatchAsync(approvalId, WatchKeepAlive, linked.Token).GetAsyncEnumerator(linked.Token);
+        await using (changes.ConfigureAwait(false))
+        {
+            while (true)
             {
-                var state = FindForAgent(agentId, approvalId, owningOnly: false);
-                if (state.Version != lastVersion)
+                try
                 {
-                    lastVersion = state.Version;
-                    snapshot = Snapshot(state);
+                    if (!await changes.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        yield break;
+                    }
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    ThrowIfFailed(approvalId);
+                    throw Problems.Disposed();
                 }
 
-                changed = state.Changed.Task;
-            }
-
-            if (snapshot is not null)
-            {
-                yield return snapshot;
-                if (IsFinal(snapshot.Status))
+                if (changes.Current is { } record)
                 {
-                    yield break;
+                    ThrowIfFailed(approvalId);
+                    yield return Snapshot(record);
                 }
             }
-
-            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
-    internal ClaimResult Claim(string agentId, string approvalId)
+    internal Task<ClaimResult> ClaimAsync(string agentId, string approvalId, CancellationToken cancellationToken) =>
+        AgentCallAsync(async token =>
+        {
+            ThrowIfFailed(approvalId);
+            var (result, decisionToken) = await _service.ClaimAsync(approvalId, agentId, TokenIssuer, token).ConfigureAwait(false);
+            Settled(ApprovalCall.Claiming(approvalId), result, approvalId);
+            return new ClaimResult { DecisionToken = decisionToken! };
+        }, cancellationToken);
+
+    internal Task ReportOutcomeAsync(string agentId, string approvalId, ApprovalOutcome outcome, CancellationToken cancellationToken) =>
+        AgentCallAsync(token => ReportOutcomeCoreAsync(agentId, approvalId, outcome, token), cancellationToken);
+
+    private async Task<bool> ReportOutcomeCoreAsync(string agentId, string approvalId, ApprovalOutcome outcome, CancellationToken token)
     {
-        DecisionTokenClaims claims;
-        Action<DecisionTokenClaims>[] hooks;
+        var call = ApprovalCall.ReportingOutcome(approvalId);
+        ThrowIfFailed(approvalId);
+        using var body = JsonDocument.Parse(ApprovalClient.SerializeBody(outcome, ApprovalJsonContext.Default.ApprovalOutcome, nameof(outcome)));
+        var errors = new Errors();
+        if (new RequestReader(_limits).ReadOutcome(body.RootElement, errors) is not { } valid)
+        {
+            throw Refusal(call, errors.ToProblem());
+        }
+
+        var result = await _service.ReportOutcomeAsync(approvalId, agentId, valid.Status, valid.Error, token).ConfigureAwait(false);
+        Settled(call, result, approvalId);
         lock (Gate)
         {
-            var state = FindForAgent(agentId, approvalId, owningOnly: true);
-            switch (state.Status)
-            {
-                case ApprovalStatus.Approved:
-                    break;
-                case ApprovalStatus.Executing or ApprovalStatus.Succeeded or ApprovalStatus.Failed:
-                    throw Problems.AlreadyClaimed(state.Id);
-                default:
-                    throw Problems.NotApproved(state.Id, state.Status);
-            }
-
-            Transition(state, ApprovalStatus.Executing);
-            claims = CreateClaims(state);
-            hooks = [.. _tokenHooks];
+            _outcomes.TryAdd(approvalId, outcome);
         }
 
-        // Hooks are user code: they run outside the lock, after the claim is already won.
-        foreach (var hook in hooks)
-        {
-            hook(claims);
-        }
-
-        var token = DecisionTokenWriter.Write(claims, _keys.Current);
-        lock (Gate)
-        {
-            _claims.Add(new RecordedClaim { ApprovalId = approvalId, AgentId = agentId, DecisionToken = token, Claims = claims, At = _time.GetUtcNow() });
-        }
-
-        return new ClaimResult { DecisionToken = token };
+        return true;
     }
 
-    internal void ReportOutcome(string agentId, string approvalId, ApprovalOutcome outcome)
-    {
-        if (outcome.Status is not (OutcomeStatus.Succeeded or OutcomeStatus.Failed))
+    internal Task CancelAsync(string agentId, string approvalId, CancellationToken cancellationToken) =>
+        AgentCallAsync(async token =>
         {
-            throw Problems.Validation("status", "The status must be 'succeeded' or 'failed'.", approvalId);
-        }
-
-        var to = outcome.Status == OutcomeStatus.Succeeded ? ApprovalStatus.Succeeded : ApprovalStatus.Failed;
-        lock (Gate)
-        {
-            var state = FindForAgent(agentId, approvalId, owningOnly: true);
-            if (state.Status == to)
-            {
-                // Reporting the same outcome again is idempotent, so a retried report is harmless.
-                return;
-            }
-
-            if (state.Status != ApprovalStatus.Executing)
-            {
-                throw Problems.NotExecuting(state.Id, state.Status);
-            }
-
-            _outcomes[state.Id] = outcome;
-            Transition(state, to);
-        }
-    }
-
-    internal void Cancel(string agentId, string approvalId)
-    {
-        lock (Gate)
-        {
-            var state = FindForAgent(agentId, approvalId, owningOnly: true);
-            if (state.Status == ApprovalStatus.Cancelled)
-            {
-                return;
-            }
-
-            if (state.Status != ApprovalStatus.Pending)
-            {
-                throw Problems.NotPending(state.Id, state.Status);
-            }
-
-            Transition(state, ApprovalStatus.Cancelled);
-        }
-    }
+            ThrowIfFailed(approvalId);
+            Settled(ApprovalCall.Cancelling(approvalId), await _service.CancelAsync(approvalId, agentId, token).ConfigureAwait(false), approvalId);
+            return true;
+        }, cancellationToken);
 
     internal string GetSigningKeysForAgent()
-    {
-        lock (Gate)
-        {
-            ThrowIfDisposedForAgent();
-        }
-
-        return _keys.ToJwks();
-    }
-
-    private static void Validate(CreateApprovalRequest request, string idempotencyKey)
-    {
-        if (string.IsNullOrWhiteSpace(idempotencyKey))
-        {
-            throw Problems.Validation("Idempotency-Key", "The Idempotency-Key header is required.");
-        }
-
-        if (request.Action is null)
-        {
-            throw Problems.Validation("action", "The action is required.");
-        }
-
-        if (!ActionKinds.IsValidName(request.Action.Kind))
-        {
-            throw Problems.Validation("action.kind", $"'{request.Action.Kind}' is not a valid action kind.");
-        }
-
-        if (string.IsNullOrWhiteSpace(request.Action.Name))
-        {
-            throw Problems.Validation("action.name", "The action name is required.");
-        }
-
-        if (string.IsNullOrWhiteSpace(request.ActionHash))
-        {
-            throw Problems.Validation("actionHash", "The action hash is required.");
-        }
-    }
-
-    private DecisionTokenClaims CreateClaims(ApprovalState state)
-    {
-        var now = _time.GetUtcNow();
-        var claims = new DecisionTokenClaims
-        {
-            Issuer = TokenIssuer,
-            Audience = state.AgentId,
-            Subject = state.Id,
-            Id = Guid.NewGuid().ToString("N"),
-            IssuedAt = now,
-            NotBefore = now,
-            Expires = now + _tokenLifetime,
-            ActionHash = state.Request.ActionHash,
-            RequestDigest = state.RequestDigest,
-            Kind = state.Request.Action.Kind,
-            Name = state.Request.Action.Name,
-            Verdict = "approved",
-            Initiator = state.Request.Initiator,
-            KeyId = _keys.Current.KeyId,
-        };
-
-        // The approval is decided as soon as the threshold is met, so every approval recorded is one that met it.
-        foreach (var decision in state.Decisions)
-        {
-            if (decision.Verdict == ApprovalVerdict.Approve)
-            {
-                claims.Approvers.Add(decision.Approver);
-            }
-        }
-
-        return claims;
-    }
-
-    private void Record(CreateApprovalRequest request, string agentId, string idempotencyKey, string? approvalId, bool isReplay, DateTimeOffset at) =>
-        _requests.Add(new RecordedApprovalRequest
-        {
-            Request = request,
-            AgentId = agentId,
-            IdempotencyKey = idempotencyKey,
-            ApprovalId = approvalId,
-            IsReplay = isReplay,
-            At = at,
-        });
-
-    // Reads by another agent get 404 so approvals do not leak across agents; writes get 403.
-    private ApprovalState FindForAgent(string agentId, string approvalId, bool owningOnly)
-    {
-        ThrowIfDisposedForAgent();
-        if (!_approvals.TryGetValue(approvalId, out var state))
-        {
-            throw Problems.NotFound(approvalId);
-        }
-
-        if (!string.Equals(state.AgentId, agentId, StringComparison.Ordinal))
-        {
-            throw owningOnly ? Problems.NotOwner(approvalId) : Problems.NotFound(approvalId);
-        }
-
-        Refresh(state);
-        ThrowIfFailed(state);
-        return state;
-    }
-
-    private void ThrowIfDisposedForAgent()
     {
         if (_disposed)
         {
             throw Problems.Disposed();
         }
+
+        return _keys.GetJwks();
     }
 
-    private static void ThrowIfFailed(ApprovalState state)
+    // The refusal the SDK raises for the problem response the server would send.
+    private static ActionGuardException Refusal(in ApprovalCall call, ApiProblem problem)
     {
-        if (state.FailStatus is { } status)
+        var status = (HttpStatusCode)problem.Status;
+        using var phrase = new HttpResponseMessage(status);
+        var body = new ApprovalProblem { Type = problem.Type, Title = problem.Title, Status = problem.Status, Detail = problem.Detail, Errors = problem.Errors?.ToDictionary(StringComparer.Ordinal) };
+        return ApprovalClient.StatusException(call, status, phrase.ReasonPhrase, body, requestUri: null);
+    }
+
+    private static bool IsOwner(ApprovalRecord record, string agentId) => string.Equals(record.AgentId, agentId, StringComparison.Ordinal);
+
+    private static ApprovalRecord Readable(in ApprovalCall call, ApprovalRecord? record, string approvalId, string agentId)
+    {
+        if (record is null)
         {
-            throw Problems.ScriptedFailure(state.Id, status);
+            throw Refusal(call, ApiProblem.NotFound(approvalId));
+        }
+
+        return IsOwner(record, agentId) ? record : throw Refusal(call, ApiProblem.NotOwner(approvalId));
+    }
+
+    private static void Settled(in ApprovalCall call, TransitionResult? result, string approvalId)
+    {
+        if (result is null)
+        {
+            throw Refusal(call, ApiProblem.NotFound(approvalId));
+        }
+
+        if (result.Error is { } problem)
+        {
+            throw Refusal(call, problem);
+        }
+    }
+
+    private static JsonDocument Json(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            write(writer);
+        }
+
+        return JsonDocument.Parse(buffer.WrittenMemory);
+    }
+
+    // Agent calls end when the backend is disposed, as calls to a server that went away do.
+    private async Task<T> AgentCallAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_disposed)
+        {
+            throw Problems.Disposed();
+        }
+
+        try
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
+            return await call(linked.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException && _disposed && !cancellationToken.IsCancellationRequested)
+        {
+            throw Problems.Disposed();
+        }
+    }
+
+    // Cancelled when a script makes the approval fail, so waits on it end at once.
+    private CancellationToken FailureToken(string approvalId)
+    {
+        lock (Gate)
+        {
+            if (_failures.ContainsKey(approvalId) || _disposed)
+            {
+                return new CancellationToken(canceled: true);
+            }
+
+            if (!_failureSignals.TryGetValue(approvalId, out var signal))
+            {
+                _failureSignals[approvalId] = signal = new CancellationTokenSource();
+            }
+
+            return signal.Token;
+        }
+    }
+
+    private void ThrowIfFailed(string approvalId)
+    {
+        lock (Gate)
+        {
+            if (_failures.TryGetValue(approvalId, out var status))
+            {
+                throw Problems.ScriptedFailure(approvalId, status);
+            }
+        }
+    }
+
+    private void Record(CreateApprovalRequest request, string agentId, string idempotencyKey, string? approvalId, bool isReplay)
+    {
+        lock (Gate)
+        {
+            _requests.Add(new RecordedApprovalRequest
+            {
+                Request = request,
+                AgentId = agentId,
+                IdempotencyKey = idempotencyKey,
+                ApprovalId = approvalId,
+                IsReplay = isReplay,
+                At = _time.GetUtcNow(),
+            });
         }
     }
 }

@@ -1,5 +1,16 @@
+using System.Buffers;
+using System.Net;
+using System.Text.Json;
 using ActionGuard.Client;
+using ActionGuard.Server;
+using ActionGuard.Server.Approvals;
+using ActionGuard.Server.Identity;
+using ActionGuard.Server.Policy;
+using ActionGuard.Server.Store;
+using ActionGuard.Server.Tokens;
 using ActionGuard.Testing.Internal;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace ActionGuard.Testing;
 
@@ -23,24 +34,26 @@ namespace ActionGuard.Testing;
 /// </example>
 public sealed partial class InMemoryApprovalBackend : IDisposable
 {
-    private const string DefaultRuleName = "default";
-
+    private readonly ServiceProvider _services;
+    private readonly ApprovalService _service;
+    private readonly IApprovalStore _store;
+    private readonly ServerSigningKeys _keys;
+    private readonly ServerLimitsOptions _limits;
     private readonly TimeProvider _time;
     private readonly TimeSpan _defaultTtl;
-    private readonly TimeSpan _claimWindow;
-    private readonly TimeSpan _tokenLifetime;
+    private readonly string _reviewUrlBase;
     private readonly int _defaultMinApprovals;
-    private readonly SigningKeyRing _keys = new();
-    private readonly Dictionary<string, ApprovalState> _approvals = new(StringComparer.Ordinal);
-    private readonly List<ApprovalState> _approvalsInOrder = [];
-    private readonly Dictionary<(string AgentId, string Key), ApprovalState> _byIdempotencyKey = [];
     private readonly List<ApprovalRule> _rules = [];
     private readonly List<Action<DecisionTokenClaims>> _tokenHooks = [];
     private readonly List<RecordedApprovalRequest> _requests = [];
     private readonly List<RecordedClaim> _claims = [];
     private readonly List<ApprovalTransition> _transitions = [];
     private readonly Dictionary<string, ApprovalOutcome> _outcomes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HttpStatusCode> _failures = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CancellationTokenSource> _failureSignals = new(StringComparer.Ordinal);
+    private readonly List<ITimer> _scriptTimers = [];
     private readonly List<(Func<Approval, bool> Match, TaskCompletionSource<Approval> Completion)> _requestWaiters = [];
+    private readonly CancellationTokenSource _disposing = new();
     private ApprovalScript? _defaultScript;
     private bool _disposed;
 
@@ -60,9 +73,39 @@ public sealed partial class InMemoryApprovalBackend : IDisposable
         TokenIssuer = options.Issuer.AbsoluteUri.TrimEnd('/');
         _time = options.TimeProvider;
         _defaultTtl = options.DefaultTtl;
-        _claimWindow = options.ClaimWindow;
-        _tokenLifetime = options.TokenLifetime;
         _defaultMinApprovals = options.DefaultMinApprovals;
+        _reviewUrlBase = new Uri(options.Issuer, "approvals").AbsoluteUri;
+
+        // The server's approval service on an in-memory store: one implementation of the protocol, answering here exactly
+        // as it answers over HTTP. The hooks below are how this backend scripts, records and tampers.
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(options.TimeProvider);
+        services.AddOptions<ActionGuardServerOptions>().Configure(o =>
+        {
+            o.Issuer = TokenIssuer;
+            o.ReviewUrlBase = _reviewUrlBase;
+            o.DefaultTtl = options.DefaultTtl;
+            o.ClaimWindow = options.ClaimWindow;
+            o.TokenLifetime = options.TokenLifetime;
+            o.Policy.DefaultMinApprovals = options.DefaultMinApprovals;
+            o.Policy.Watch = false;
+        });
+        services.AddInMemoryStore();
+        var hooks = new BackendHooks(this);
+        services.AddSingleton<IApprovalObserver>(hooks);
+        services.AddSingleton<IPolicyOverride>(hooks);
+        services.AddSingleton<IDecisionTokenHook>(hooks);
+        ApprovalCoreServices.Add(services);
+        _services = services.BuildServiceProvider();
+        _service = _services.GetRequiredService<ApprovalService>();
+        _store = _services.GetRequiredService<IApprovalStore>();
+        _keys = _services.GetRequiredService<ServerSigningKeys>();
+        _limits = _services.GetRequiredService<IOptions<ActionGuardServerOptions>>().Value.Limits;
+
+        // The in-memory store completes every call synchronously, so nothing here blocks.
+        _services.GetRequiredService<IStoreLifecycle>().InitializeAsync().GetAwaiter().GetResult();
+        _keys.InitializeAsync().GetAwaiter().GetResult();
     }
 
     /// <summary>Gets the backend's base address: use it as <see cref="ActionGuardOptions.Endpoint"/>.</summary>
@@ -96,15 +139,19 @@ public sealed partial class InMemoryApprovalBackend : IDisposable
     {
         get
         {
-            lock (Gate)
+            ThrowIfDisposed();
+            var records = new List<ApprovalRecord>();
+            string? cursor = null;
+            do
             {
-                foreach (var state in _approvalsInOrder)
-                {
-                    Refresh(state);
-                }
-
-                return [.. _approvalsInOrder.Select(Snapshot)];
+                var page = Completed(_store.ListAsync(status: null, cursor, limit: 500));
+                records.AddRange(page.Items);
+                cursor = page.NextCursor;
             }
+            while (cursor is not null);
+
+            records.Reverse();
+            return [.. records.Select(r => Snapshot(Completed(_service.GetAsync(r.Id, CancellationToken.None)) ?? r))];
         }
     }
 
@@ -213,13 +260,21 @@ public sealed partial class InMemoryApprovalBackend : IDisposable
         return this;
     }
 
-    /// <summary>Creates a new signing key for future tokens; earlier keys stay published.</summary>
+    /// <summary>Creates a new signing key for future tokens; earlier keys stay published while tokens they signed may live.</summary>
     /// <returns>The new key's id.</returns>
-    public string RotateSigningKey() => _keys.Rotate();
+    public string RotateSigningKey()
+    {
+        ThrowIfDisposed();
+        return Completed(_keys.RotateAsync());
+    }
 
     /// <summary>Returns the JSON Web Key Set, as <c>GET /.well-known/jwks.json</c> serves it.</summary>
     /// <returns>The JWKS document.</returns>
-    public string GetSigningKeys() => _keys.ToJwks();
+    public string GetSigningKeys()
+    {
+        ThrowIfDisposed();
+        return _keys.GetJwks();
+    }
 
     /// <summary>Returns a snapshot of one approval, whichever agent owns it.</summary>
     /// <param name="approvalId">The approval id.</param>
@@ -228,12 +283,10 @@ public sealed partial class InMemoryApprovalBackend : IDisposable
     public Approval GetApproval(string approvalId)
     {
         Guard.NotNull(approvalId);
-        lock (Gate)
-        {
-            var state = FindForTest(approvalId);
-            Refresh(state);
-            return Snapshot(state);
-        }
+        ThrowIfDisposed();
+        var record = Completed(_service.GetAsync(approvalId, CancellationToken.None))
+            ?? throw Refusal(ApprovalCall.Getting(approvalId), ApiProblem.NotFound(approvalId));
+        return Snapshot(record);
     }
 
     /// <summary>Records an approval by <paramref name="approver"/>, with every check a real backend makes.</summary>
@@ -286,16 +339,12 @@ public sealed partial class InMemoryApprovalBackend : IDisposable
     public void Expire(string approvalId)
     {
         Guard.NotNull(approvalId);
-        lock (Gate)
+        ThrowIfDisposed();
+        var result = Completed(_service.ExpireNowAsync(approvalId, CancellationToken.None))
+            ?? throw Refusal(ApprovalCall.Getting(approvalId), ApiProblem.NotFound(approvalId));
+        if (result.Current.Status != ApprovalStatus.Expired)
         {
-            var state = FindForTest(approvalId);
-            Refresh(state);
-            if (state.Status is not (ApprovalStatus.Pending or ApprovalStatus.Approved))
-            {
-                throw Problems.NotExpirable(state.Id, state.Status);
-            }
-
-            Transition(state, ApprovalStatus.Expired);
+            throw Problems.NotExpirable(approvalId, result.Current.Status);
         }
     }
 
@@ -311,20 +360,26 @@ public sealed partial class InMemoryApprovalBackend : IDisposable
         match ??= static approval => approval.Status == ApprovalStatus.Pending;
         cancellationToken.ThrowIfCancellationRequested();
         var completion = new TaskCompletionSource<Approval>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Registered before the existing approvals are read, so one created in between is matched either way.
         lock (Gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            foreach (var state in _approvalsInOrder)
-            {
-                Refresh(state);
-                var snapshot = Snapshot(state);
-                if (match(snapshot))
-                {
-                    return Task.FromResult(snapshot);
-                }
-            }
-
             _requestWaiters.Add((match, completion));
+        }
+
+        foreach (var approval in Approvals)
+        {
+            if (match(approval))
+            {
+                lock (Gate)
+                {
+                    _requestWaiters.RemoveAll(w => ReferenceEquals(w.Completion, completion));
+                }
+
+                completion.TrySetResult(approval);
+                break;
+            }
         }
 
         if (!cancellationToken.CanBeCanceled)
@@ -335,9 +390,10 @@ public sealed partial class InMemoryApprovalBackend : IDisposable
         return WaitCancellable(completion, cancellationToken);
     }
 
-    /// <summary>Stops every timer, wakes every waiter and disposes the signing keys.</summary>
+    /// <summary>Stops every timer, ends every wait and disposes the signing keys.</summary>
     public void Dispose()
     {
+        ITimer[] timers;
         lock (Gate)
         {
             if (_disposed)
@@ -346,12 +402,8 @@ public sealed partial class InMemoryApprovalBackend : IDisposable
             }
 
             _disposed = true;
-            foreach (var state in _approvalsInOrder)
-            {
-                state.DisposeTimers();
-                state.Changed.TrySetResult();
-            }
-
+            timers = [.. _scriptTimers];
+            _scriptTimers.Clear();
             foreach (var (_, completion) in _requestWaiters)
             {
                 completion.TrySetException(new ObjectDisposedException(nameof(InMemoryApprovalBackend)));
@@ -360,8 +412,24 @@ public sealed partial class InMemoryApprovalBackend : IDisposable
             _requestWaiters.Clear();
         }
 
-        _keys.Dispose();
+        foreach (var timer in timers)
+        {
+            timer.Dispose();
+        }
+
+        _disposing.Cancel();
+        foreach (var signal in _failureSignals.Values)
+        {
+            signal.Dispose();
+        }
+
+        _services.Dispose();
+        _disposing.Dispose();
     }
+
+    // The in-memory store and the in-memory key ring complete synchronously; a task still running here is a bug.
+    private static T Completed<T>(Task<T> task) =>
+        task.IsCompleted ? task.GetAwaiter().GetResult() : throw new InvalidOperationException("The in-memory backend did not complete synchronously.");
 
     private async Task<Approval> WaitCancellable(TaskCompletionSource<Approval> completion, CancellationToken cancellationToken)
     {
@@ -378,32 +446,36 @@ public sealed partial class InMemoryApprovalBackend : IDisposable
         }
     }
 
-    private Task DecideByHand(string approvalId, ApprovalParty approver, ApprovalVerdict verdict, string? reason, CancellationToken cancellationToken)
+    private async Task DecideByHand(string approvalId, ApprovalParty approver, ApprovalVerdict verdict, string? reason, CancellationToken cancellationToken)
     {
-        if (cancellationToken.IsCancellationRequested)
+        cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfDisposed();
+        var call = ApprovalCall.Deciding(approvalId);
+        // The body a reviewer's client would send, read by the server's own reader: the same checks, the same refusals.
+        using var body = Json(w =>
         {
-            return Task.FromCanceled(cancellationToken);
-        }
-
-        try
-        {
-            lock (Gate)
+            w.WriteStartObject();
+            w.WriteString("verdict", verdict == ApprovalVerdict.Approve ? "approve" : "deny");
+            if (reason is not null)
             {
-                var state = FindForTest(approvalId);
-                Decide(state, approver, verdict, reason, byPolicy: false);
+                w.WriteString("reason", reason);
             }
 
-            return Task.CompletedTask;
-        }
-        catch (ActionGuardException ex)
+            w.WriteEndObject();
+        });
+        var errors = new Errors();
+        if (new RequestReader(_limits).ReadDecision(body.RootElement, errors) is null)
         {
-            return Task.FromException(ex);
+            throw Refusal(call, errors.ToProblem());
+        }
+
+        var result = await _service.DecideAsync(approvalId, Caller.ForPerson(approver, NoGroups), verdict, reason, cancellationToken).ConfigureAwait(false)
+            ?? throw Refusal(call, ApiProblem.NotFound(approvalId));
+        if (result.Error is { } problem)
+        {
+            throw Refusal(call, problem);
         }
     }
 
-    private ApprovalState FindForTest(string approvalId)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        return _approvals.TryGetValue(approvalId, out var state) ? state : throw Problems.NotFound(approvalId);
-    }
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 }

@@ -6,13 +6,13 @@ namespace ActionGuard.Testing.Tests;
 public sealed class AgentScopeTests
 {
     [Fact]
-    public async Task Another_agent_cannot_see_the_approval()
+    public async Task Another_agent_cannot_see_the_approval_and_is_told_it_is_not_the_owner_as_the_server_tells_it()
     {
         using var backend = new InMemoryApprovalBackend();
         var approval = await backend.CreateClient("agent-7").CreateAsync();
         var intruder = backend.CreateClient("agent-8");
 
-        await TestRequests.Rejected(() => intruder.GetApprovalAsync(approval.Id), 404, "approval-not-found");
+        await TestRequests.Rejected(() => intruder.GetApprovalAsync(approval.Id), 403, "not-owner");
         await TestRequests.Rejected(
             async () =>
             {
@@ -20,8 +20,8 @@ public sealed class AgentScopeTests
                 {
                 }
             },
-            404,
-            "approval-not-found");
+            403,
+            "not-owner");
     }
 
     [Fact]

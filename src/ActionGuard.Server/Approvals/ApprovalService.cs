@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using ActionGuard.Client;
 using ActionGuard.Server.Audit;
@@ -30,6 +31,8 @@ internal sealed class ApprovalService
     private readonly ILogger _logger;
     private readonly Notifier _notifier;
     private readonly PersonDirectory _people;
+    private readonly IApprovalObserver[] _observers;
+    private readonly IPolicyOverride[] _policyOverrides;
 
     public ApprovalService(
         IApprovalStore store,
@@ -42,8 +45,12 @@ internal sealed class ApprovalService
         TimeProvider timeProvider,
         ILogger<ApprovalService> logger,
         Notifier notifier,
-        PersonDirectory people)
+        PersonDirectory people,
+        IEnumerable<IApprovalObserver> observers,
+        IEnumerable<IPolicyOverride> policyOverrides)
     {
+        _observers = [.. observers];
+        _policyOverrides = [.. policyOverrides];
         _people = people;
         _notifier = notifier;
         _store = store;
@@ -112,6 +119,15 @@ internal sealed class ApprovalService
             IdempotencyKey = idempotencyKey,
             RequestHash = command.RequestHash,
         };
+        foreach (var policyOverride in _policyOverrides)
+        {
+            if (policyOverride.Evaluate(record) is { } overridden)
+            {
+                decision = overridden;
+                record = record with { Policy = decision.Policy, ExpiresAt = now + decision.Ttl };
+                break;
+            }
+        }
 
         var audit = new List<AuditEntry>(3)
         {
@@ -139,22 +155,9 @@ internal sealed class ApprovalService
 
         if (decision.AutoVerdict is { } verdict)
         {
-            var rule = decision.Policy.Rule!;
-            var policyParty = ApprovalParty.ForPolicyRule(rule, issuer);
-            var reason = decision.Reason ?? (verdict == ApprovalVerdict.Deny ? $"Denied by policy rule '{rule}'." : null);
-            var actor = policyParty.Subject;
-            record = record with
-            {
-                Status = verdict == ApprovalVerdict.Approve ? ApprovalStatus.Approved : ApprovalStatus.Denied,
-                Decisions = [new ApprovalDecision { Approver = policyParty, Verdict = verdict, Reason = reason, At = now }],
-                ExpiresAt = verdict == ApprovalVerdict.Approve ? now + _options.ClaimWindow : record.ExpiresAt,
-            };
-            audit.Add(new(AuditTypes.AutoDecided, id, actor, now, AuditData.Build(w =>
-            {
-                w.WriteString("verdict", verdict == ApprovalVerdict.Approve ? "approve" : "deny");
-                AuditData.WriteOptional(w, "reason", reason);
-            })));
-            audit.Add(new(verdict == ApprovalVerdict.Approve ? AuditTypes.Approved : AuditTypes.Denied, id, actor, now, AuditData.Build(_ => { })));
+            var decided = ApprovalStateMachine.DecideByPolicy(record, verdict, decision.Reason, issuer, _options.ClaimWindow, now);
+            record = decided.Current;
+            audit.AddRange(decided.Audit);
         }
 
         var outcome = await _store.CreateAsync(record, audit, _notifier.Plan(record, created: true), cancellationToken).ConfigureAwait(false);
@@ -171,6 +174,11 @@ internal sealed class ApprovalService
         ServerLog.Created(_logger, id, agentId, command.Action.Kind, command.Action.Name, decision.Policy.Rule, outcome.Record.Status);
         AfterChange(outcome.Record);
         _notifier.OnCommitted(outcome.Record, created: true);
+        foreach (var observer in _observers)
+        {
+            observer.Created(outcome.Record);
+        }
+
         return (outcome.Record, true, null);
     }
 
@@ -243,7 +251,63 @@ internal sealed class ApprovalService
             return (result, null);
         }
 
-        return (result, _tokens.Issue(result.Current, issuer, _timeProvider.GetUtcNow()));
+        var issued = _tokens.Issue(result.Current, issuer, _timeProvider.GetUtcNow());
+        foreach (var observer in _observers)
+        {
+            observer.Claimed(result.Current, issued);
+        }
+
+        return (result, issued.Token);
+    }
+
+    /// <summary>A policy rule decides a pending approval now (the in-memory test backend's delayed policy scripts).</summary>
+    public Task<TransitionResult?> DecideByPolicyAsync(string id, ApprovalVerdict verdict, string? reason, string issuer, CancellationToken cancellationToken) =>
+        ApplyAsync(id, r => ApprovalStateMachine.DecideByPolicy(r, verdict, reason, issuer, _options.ClaimWindow, _timeProvider.GetUtcNow()), cancellationToken);
+
+    /// <summary>Expires a pending or approved approval now, before its time.</summary>
+    public Task<TransitionResult?> ExpireNowAsync(string id, CancellationToken cancellationToken) =>
+        ApplyAsync(id, r => ApprovalStateMachine.Expire(r, _timeProvider.GetUtcNow(), early: true), cancellationToken);
+
+    /// <summary>
+    /// The approval now, then again after every change until it reaches a final status or disappears; <see langword="null"/>
+    /// when <paramref name="keepAlive"/> passed without a change. The caller checks that it may read the approval first.
+    /// </summary>
+    public async IAsyncEnumerable<ApprovalRecord?> WatchAsync(string id, TimeSpan keepAlive, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var changed = _signals.NextChange(id);
+        var record = await GetAsync(id, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            while (record is not null)
+            {
+                yield return record;
+                if (ApprovalRecord.IsFinal(record.Status))
+                {
+                    yield break;
+                }
+
+                while (true)
+                {
+                    try
+                    {
+                        await changed.WaitAsync(keepAlive, _timeProvider, cancellationToken).ConfigureAwait(false);
+                        break;
+                    }
+                    catch (TimeoutException)
+                    {
+                    }
+
+                    yield return null;
+                }
+
+                changed = _signals.NextChange(id);
+                record = await GetAsync(id, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _signals.Forget(id, changed);
+        }
     }
 
     public Task<TransitionResult?> ReportOutcomeAsync(string id, string agentId, OutcomeStatus status, string? error, CancellationToken cancellationToken) =>
@@ -296,12 +360,24 @@ internal sealed class ApprovalService
 
     private async Task<TransitionResult?> ApplyAsync(string id, Func<ApprovalRecord, TransitionResult> transition, CancellationToken cancellationToken)
     {
-        var result = await _store.UpdateAsync(id, r => _notifier.Attach(transition(r)), cancellationToken).ConfigureAwait(false);
+        var from = ApprovalStatus.Pending;
+        var result = await _store.UpdateAsync(
+            id,
+            r =>
+            {
+                from = r.Status;
+                return _notifier.Attach(transition(r));
+            },
+            cancellationToken).ConfigureAwait(false);
         if (result?.Updated is { } updated)
         {
             ServerLog.Transitioned(_logger, updated.Id, updated.Status);
             AfterChange(updated);
             _notifier.OnCommitted(updated, created: false);
+            foreach (var observer in _observers)
+            {
+                observer.Changed(from, updated);
+            }
         }
 
         return result;

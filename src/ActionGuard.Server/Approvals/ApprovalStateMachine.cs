@@ -11,7 +11,6 @@ namespace ActionGuard.Server.Approvals;
 /// </summary>
 internal static class ApprovalStateMachine
 {
-
     private static readonly HashSet<(ApprovalStatus, ApprovalStatus)> Allowed =
     [
         (ApprovalStatus.Pending, ApprovalStatus.Approved),
@@ -29,10 +28,13 @@ internal static class ApprovalStateMachine
     public static bool IsDue(ApprovalRecord record, DateTimeOffset now) =>
         record.Status is ApprovalStatus.Pending or ApprovalStatus.Approved && now >= record.ExpiresAt;
 
-    /// <summary>Expires the record when its TTL or claim window has passed; otherwise leaves it.</summary>
-    public static TransitionResult Expire(ApprovalRecord record, DateTimeOffset now)
+    /// <summary>
+    /// Expires the record when its TTL or claim window has passed, or at once when <paramref name="early"/> (an operator or
+    /// a test ending the wait); a record that is neither pending nor approved is left as it is.
+    /// </summary>
+    public static TransitionResult Expire(ApprovalRecord record, DateTimeOffset now, bool early = false)
     {
-        if (!IsDue(record, now))
+        if (!IsDue(record, now) && !(early && record.Status is ApprovalStatus.Pending or ApprovalStatus.Approved))
         {
             return TransitionResult.Unchanged(record);
         }
@@ -121,6 +123,44 @@ internal static class ApprovalStateMachine
             })));
         }
 
+        return TransitionResult.Changed(updated, audit);
+    }
+
+    /// <summary>
+    /// A policy rule decides a pending record: at creation when the rule says so, or later for a backend that lets a rule
+    /// decide after a delay. The decision is the rule's own party (<see cref="ApprovalParty.ForPolicyRule"/>), never a person's.
+    /// </summary>
+    public static TransitionResult DecideByPolicy(ApprovalRecord record, ApprovalVerdict verdict, string? reason, string issuer, TimeSpan claimWindow, DateTimeOffset now)
+    {
+        var expired = Expire(record, now);
+        if (expired.Updated is not null)
+        {
+            return TransitionResult.Changed(expired.Updated, expired.Audit, ApiProblem.NotPending(record.Id, "expired"));
+        }
+
+        if (record.Status != ApprovalStatus.Pending)
+        {
+            return TransitionResult.Unchanged(record, ApiProblem.NotPending(record.Id, StatusName(record.Status)));
+        }
+
+        var rule = record.Policy.Rule ?? throw new InvalidOperationException($"Approval '{record.Id}' has no policy rule to decide by.");
+        var party = ApprovalParty.ForPolicyRule(rule, issuer);
+        reason ??= verdict == ApprovalVerdict.Deny ? $"Denied by policy rule '{rule}'." : null;
+        var approved = verdict == ApprovalVerdict.Approve;
+        var updated = Move(record, approved ? ApprovalStatus.Approved : ApprovalStatus.Denied) with
+        {
+            Decisions = [.. record.Decisions, new ApprovalDecision { Approver = party, Verdict = verdict, Reason = reason, At = now }],
+            ExpiresAt = approved ? now + claimWindow : record.ExpiresAt,
+        };
+        var audit = new AuditEntry[]
+        {
+            new(AuditTypes.AutoDecided, record.Id, party.Subject, now, AuditData.Build(w =>
+            {
+                w.WriteString("verdict", approved ? "approve" : "deny");
+                AuditData.WriteOptional(w, "reason", reason);
+            })),
+            new(approved ? AuditTypes.Approved : AuditTypes.Denied, record.Id, party.Subject, now, AuditData.Build(_ => { })),
+        };
         return TransitionResult.Changed(updated, audit);
     }
 

@@ -58,6 +58,19 @@ internal sealed partial class RequestReader
         }
     }
 
+    /// <summary>Checks the create request's <c>Idempotency-Key</c> header.</summary>
+    public static void CheckIdempotencyKey(string? idempotencyKey, Errors errors)
+    {
+        if (string.IsNullOrWhiteSpace(idempotencyKey))
+        {
+            errors.Add("Idempotency-Key", "The Idempotency-Key header is required.");
+        }
+        else if (idempotencyKey.Length > 256)
+        {
+            errors.Add("Idempotency-Key", "The Idempotency-Key header may be at most 256 characters long.");
+        }
+    }
+
     public CreateCommand? ReadCreate(JsonElement root, Errors errors)
     {
         ApprovalAction? action = null;

@@ -53,14 +53,7 @@ internal static class ApprovalEndpoints
         var options = Options(context);
         var reader = new RequestReader(options.Limits);
         var errors = new Errors();
-        if (string.IsNullOrWhiteSpace(idempotencyKey))
-        {
-            errors.Add("Idempotency-Key", "The Idempotency-Key header is required.");
-        }
-        else if (idempotencyKey.Length > 256)
-        {
-            errors.Add("Idempotency-Key", "The Idempotency-Key header may be at most 256 characters long.");
-        }
+        RequestReader.CheckIdempotencyKey(idempotencyKey, errors);
 
         using var document = RequestReader.Parse(body, out var parseProblem);
         if (document is null)
@@ -146,8 +139,7 @@ internal static class ApprovalEndpoints
 
         var id = Id(context);
         var service = Service(context);
-        var signals = context.RequestServices.GetRequiredService<ApprovalSignals>();
-        var timeProvider = context.RequestServices.GetRequiredService<TimeProvider>();
+
         // Existence and ownership first: a stream on an id that does not exist, or is not the caller's, registers nothing.
         var record = await service.GetAsync(id, context.RequestAborted).ConfigureAwait(false);
         if (record is null)
@@ -162,8 +154,6 @@ internal static class ApprovalEndpoints
             return;
         }
 
-        var changed = signals.NextChange(id);
-        record = await service.GetAsync(id, context.RequestAborted).ConfigureAwait(false) ?? record;
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";
@@ -172,38 +162,21 @@ internal static class ApprovalEndpoints
         try
         {
             string? lastSent = null;
-            while (true)
+            await foreach (var change in service.WatchAsync(id, KeepAliveInterval, cancellationToken).ConfigureAwait(false))
             {
-                var json = JsonSerializer.Serialize(record!.ToApproval(reviewUrlBase), ServerJsonContext.Default.Approval);
+                if (change is null)
+                {
+                    await context.Response.WriteAsync(": keep-alive\n\n", Encoding.UTF8, cancellationToken).ConfigureAwait(false);
+                    await context.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                var json = JsonSerializer.Serialize(change.ToApproval(reviewUrlBase), ServerJsonContext.Default.Approval);
                 if (!string.Equals(json, lastSent, StringComparison.Ordinal))
                 {
                     await context.Response.WriteAsync("event: approval\ndata: " + json + "\n\n", Encoding.UTF8, cancellationToken).ConfigureAwait(false);
                     await context.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
                     lastSent = json;
-                }
-
-                if (ApprovalRecord.IsFinal(record.Status))
-                {
-                    signals.Forget(id, changed);
-                    return;
-                }
-
-                try
-                {
-                    await changed.WaitAsync(KeepAliveInterval, timeProvider, cancellationToken).ConfigureAwait(false);
-                }
-                catch (TimeoutException)
-                {
-                    await context.Response.WriteAsync(": keep-alive\n\n", Encoding.UTF8, cancellationToken).ConfigureAwait(false);
-                    await context.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                changed = signals.NextChange(id);
-                record = await service.GetAsync(id, cancellationToken).ConfigureAwait(false);
-                if (record is null)
-                {
-                    signals.Forget(id, changed);
-                    return;
                 }
             }
         }

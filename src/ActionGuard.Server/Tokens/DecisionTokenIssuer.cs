@@ -1,12 +1,5 @@
-using System.Buffers;
-using System.Text.Json;
-using ActionGuard.Client;
-using ActionGuard.Hashing;
 using ActionGuard.Server.Approvals;
-using ActionGuard.Tokens;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace ActionGuard.Server.Tokens;
 
@@ -19,76 +12,28 @@ internal sealed class DecisionTokenIssuer
 {
     private readonly ServerSigningKeys _keys;
     private readonly TimeSpan _lifetime;
-    private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
+    private readonly IDecisionTokenHook[] _hooks;
 
-    public DecisionTokenIssuer(ServerSigningKeys keys, IOptions<ActionGuardServerOptions> options)
+    public DecisionTokenIssuer(ServerSigningKeys keys, IOptions<ActionGuardServerOptions> options, IEnumerable<IDecisionTokenHook> hooks)
     {
         _keys = keys;
         _lifetime = options.Value.TokenLifetime;
+        _hooks = [.. hooks];
     }
 
     /// <summary>Picks up a key another instance rotated in (the store may be shared) before tokens are signed.</summary>
     public ValueTask RefreshKeysAsync(CancellationToken cancellationToken) =>
         _keys.RefreshAsync(ServerSigningKeys.SigningRefreshInterval, cancellationToken);
 
-    public string Issue(ApprovalRecord record, string issuer, DateTimeOffset now)
+    public IssuedToken Issue(ApprovalRecord record, string issuer, DateTimeOffset now)
     {
-        var claims = new Dictionary<string, object>(StringComparer.Ordinal)
+        var key = _keys.Current;
+        var content = DecisionTokenContent.For(record, issuer, now, _lifetime, key.KeyId);
+        foreach (var hook in _hooks)
         {
-            [JwtRegisteredClaimNames.Iss] = issuer,
-            [JwtRegisteredClaimNames.Aud] = record.AgentId,
-            [JwtRegisteredClaimNames.Sub] = record.Id,
-            [JwtRegisteredClaimNames.Jti] = record.TokenId ?? throw new InvalidOperationException("The approval has not been claimed."),
-            [JwtRegisteredClaimNames.Iat] = now.ToUnixTimeSeconds(),
-            [JwtRegisteredClaimNames.Nbf] = now.ToUnixTimeSeconds(),
-            [JwtRegisteredClaimNames.Exp] = (now + _lifetime).ToUnixTimeSeconds(),
-            [DecisionClaims.ActionHash] = record.ActionHash,
-            [DecisionClaims.Request] = record.RequestHash,
-            [DecisionClaims.Kind] = record.Action.Kind,
-            [DecisionClaims.Name] = record.Action.Name,
-            [DecisionClaims.Verdict] = DecisionClaims.Approved,
-            [DecisionClaims.Approvers] = Json(w =>
-            {
-                w.WriteStartArray();
-                foreach (var decision in record.Decisions)
-                {
-                    if (decision.Verdict != ApprovalVerdict.Approve)
-                    {
-                        continue;
-                    }
-
-                    DecisionClaims.WriteParty(w, decision.Approver, withName: true);
-                }
-
-                w.WriteEndArray();
-            }),
-        };
-
-        if (record.Initiator is { } initiator)
-        {
-            claims[DecisionClaims.Initiator] = Json(w =>
-            {
-                DecisionClaims.WriteParty(w, initiator, withName: false);
-            });
+            hook.Apply(record, content);
         }
 
-        return _handler.CreateToken(new SecurityTokenDescriptor
-        {
-            Claims = claims,
-            SigningCredentials = new SigningCredentials(_keys.Current, SecurityAlgorithms.EcdsaSha256),
-            TokenType = "JWT",
-        });
-    }
-
-    private static JsonElement Json(Action<Utf8JsonWriter> write)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            write(writer);
-        }
-
-        using var document = JsonDocument.Parse(buffer.WrittenMemory);
-        return document.RootElement.Clone();
+        return new IssuedToken(content.Write(key), content);
     }
 }

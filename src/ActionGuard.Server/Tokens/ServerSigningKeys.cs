@@ -41,6 +41,9 @@ internal sealed class ServerSigningKeys : IDisposable
     /// <summary>Gets the key that signs new tokens.</summary>
     public ECDsaSecurityKey Current => _keys.Current ?? throw new InvalidOperationException("The signing keys are not loaded.");
 
+    /// <summary>Gets the ids of every loaded key, oldest first.</summary>
+    public IReadOnlyList<string> KeyIds => [.. _keys.Entries.Select(e => e.Stored.KeyId)];
+
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         await LoadAsync(cancellationToken).ConfigureAwait(false);

@@ -18,7 +18,7 @@ internal sealed class InMemoryApprovalClient : ApprovalClient
     {
         Guard.NotNull(request);
         Guard.NotNull(idempotencyKey);
-        return Run(() => _backend.Create(_agentId, request, idempotencyKey), cancellationToken);
+        return _backend.CreateAsync(_agentId, request, idempotencyKey, cancellationToken);
     }
 
     public override Task<Approval> GetApprovalAsync(string approvalId, TimeSpan? wait = null, CancellationToken cancellationToken = default)
@@ -36,60 +36,38 @@ internal sealed class InMemoryApprovalClient : ApprovalClient
     public override Task<ClaimResult> ClaimAsync(string approvalId, CancellationToken cancellationToken = default)
     {
         Guard.NotNull(approvalId);
-        return Run(() => _backend.Claim(_agentId, approvalId), cancellationToken);
+        return _backend.ClaimAsync(_agentId, approvalId, cancellationToken);
     }
 
     public override Task ReportOutcomeAsync(string approvalId, ApprovalOutcome outcome, CancellationToken cancellationToken = default)
     {
         Guard.NotNull(approvalId);
         Guard.NotNull(outcome);
-        return Run(() => _backend.ReportOutcome(_agentId, approvalId, outcome), cancellationToken);
+        return _backend.ReportOutcomeAsync(_agentId, approvalId, outcome, cancellationToken);
     }
 
     public override Task CancelAsync(string approvalId, CancellationToken cancellationToken = default)
     {
         Guard.NotNull(approvalId);
-        return Run(() => _backend.Cancel(_agentId, approvalId), cancellationToken);
+        return _backend.CancelAsync(_agentId, approvalId, cancellationToken);
     }
 
-    public override Task<string> GetSigningKeysAsync(CancellationToken cancellationToken = default) =>
-        Run(_backend.GetSigningKeysForAgent, cancellationToken);
+    public override Task<string> GetSigningKeysAsync(CancellationToken cancellationToken = default)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<string>(cancellationToken);
+        }
+
+        try
+        {
+            return Task.FromResult(_backend.GetSigningKeysForAgent());
+        }
+        catch (ActionGuardException ex)
+        {
+            return Task.FromException<string>(ex);
+        }
+    }
 
     public override string ToString() => $"InMemoryApprovalClient({_agentId} @ {_backend.Issuer})";
-
-    // Errors surface through the task, as they would from an HTTP call.
-    private static Task<T> Run<T>(Func<T> call, CancellationToken cancellationToken)
-    {
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled<T>(cancellationToken);
-        }
-
-        try
-        {
-            return Task.FromResult(call());
-        }
-        catch (ActionGuardException ex)
-        {
-            return Task.FromException<T>(ex);
-        }
-    }
-
-    private static Task Run(Action call, CancellationToken cancellationToken)
-    {
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled(cancellationToken);
-        }
-
-        try
-        {
-            call();
-            return Task.CompletedTask;
-        }
-        catch (ActionGuardException ex)
-        {
-            return Task.FromException(ex);
-        }
-    }
 }

@@ -5,4 +5,21 @@ namespace ActionGuard.Client;
 /// <param name="ApprovalId">The approval id, when known.</param>
 /// <param name="ActionKind">The action kind, when known.</param>
 /// <param name="ActionName">The action name, when known.</param>
-internal readonly record struct ApprovalCall(string Operation, string? ApprovalId, string? ActionKind = null, string? ActionName = null);
+internal readonly record struct ApprovalCall(string Operation, string? ApprovalId, string? ActionKind = null, string? ActionName = null)
+{
+    public static ApprovalCall Creating(string? actionKind, string? actionName) => new("Creating the approval", null, actionKind, actionName);
+
+    public static ApprovalCall Getting(string approvalId) => new("Getting the approval", approvalId);
+
+    public static ApprovalCall Watching(string approvalId) => new("Watching the approval", approvalId);
+
+    public static ApprovalCall Claiming(string approvalId) => new("Claiming the approval", approvalId);
+
+    public static ApprovalCall ReportingOutcome(string approvalId) => new("Reporting the outcome", approvalId);
+
+    public static ApprovalCall Cancelling(string approvalId) => new("Cancelling the approval", approvalId);
+
+    public static ApprovalCall Deciding(string approvalId) => new("Deciding on the approval", approvalId);
+
+    public static ApprovalCall FetchingSigningKeys => new("Fetching the signing keys", null);
+}

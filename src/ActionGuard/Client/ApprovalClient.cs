@@ -103,7 +103,7 @@ public class ApprovalClient : IDisposable
             throw new ArgumentException("The idempotency key must not contain line breaks.", nameof(idempotencyKey));
         }
 
-        var call = new ApprovalCall("Creating the approval", null, request.Action?.Kind, request.Action?.Name);
+        var call = ApprovalCall.Creating(request.Action?.Kind, request.Action?.Name);
         using var message = CreateRequest(HttpMethod.Post, "v1/approvals", JsonMediaType, retryable: true);
         message.Headers.TryAddWithoutValidation(IdempotencyKeyHeader, idempotencyKey);
         message.Content = CreateJsonContent(request, ApprovalJsonContext.Default.CreateApprovalRequest, nameof(request));
@@ -123,7 +123,7 @@ public class ApprovalClient : IDisposable
     {
         Guard.NotNullOrEmpty(approvalId);
 
-        var call = new ApprovalCall("Getting the approval", approvalId);
+        var call = ApprovalCall.Getting(approvalId);
         var path = ApprovalPath(approvalId);
         TimeSpan? longPoll = null;
         if (wait is { } requested)
@@ -155,7 +155,7 @@ public class ApprovalClient : IDisposable
     {
         Guard.NotNullOrEmpty(approvalId);
 
-        var call = new ApprovalCall("Watching the approval", approvalId);
+        var call = ApprovalCall.Watching(approvalId);
         using var message = CreateRequest(HttpMethod.Get, ApprovalPath(approvalId) + "/events", EventStreamMediaType, retryable: true);
         message.Options.Set(ApprovalRequestOptions.Streaming, true);
         using var response = await SendAsync(message, HttpCompletionOption.ResponseHeadersRead, call, cancellationToken).ConfigureAwait(false);
@@ -219,7 +219,7 @@ public class ApprovalClient : IDisposable
     {
         Guard.NotNullOrEmpty(approvalId);
 
-        var call = new ApprovalCall("Claiming the approval", approvalId);
+        var call = ApprovalCall.Claiming(approvalId);
         using var message = CreateRequest(HttpMethod.Post, ApprovalPath(approvalId) + "/claim", JsonMediaType, retryable: false);
         using var response = await SendAsync(message, HttpCompletionOption.ResponseContentRead, call, cancellationToken).ConfigureAwait(false);
         var result = await ReadJsonAsync(response, ApprovalJsonContext.Default.ClaimResult, call, cancellationToken).ConfigureAwait(false);
@@ -241,7 +241,7 @@ public class ApprovalClient : IDisposable
         Guard.NotNullOrEmpty(approvalId);
         Guard.NotNull(outcome);
 
-        var call = new ApprovalCall("Reporting the outcome", approvalId);
+        var call = ApprovalCall.ReportingOutcome(approvalId);
         using var message = CreateRequest(HttpMethod.Post, ApprovalPath(approvalId) + "/outcome", JsonMediaType, retryable: true);
         message.Content = CreateJsonContent(outcome, ApprovalJsonContext.Default.ApprovalOutcome, nameof(outcome));
         using var response = await SendAsync(message, HttpCompletionOption.ResponseContentRead, call, cancellationToken).ConfigureAwait(false);
@@ -255,7 +255,7 @@ public class ApprovalClient : IDisposable
     {
         Guard.NotNullOrEmpty(approvalId);
 
-        var call = new ApprovalCall("Cancelling the approval", approvalId);
+        var call = ApprovalCall.Cancelling(approvalId);
         using var message = CreateRequest(HttpMethod.Post, ApprovalPath(approvalId) + "/cancel", JsonMediaType, retryable: true);
         using var response = await SendAsync(message, HttpCompletionOption.ResponseContentRead, call, cancellationToken).ConfigureAwait(false);
     }
@@ -266,7 +266,7 @@ public class ApprovalClient : IDisposable
     /// <remarks>The document is returned as sent, after checking that it is a JSON object with a <c>keys</c> array.</remarks>
     public virtual async Task<string> GetSigningKeysAsync(CancellationToken cancellationToken = default)
     {
-        var call = new ApprovalCall("Fetching the signing keys", null);
+        var call = ApprovalCall.FetchingSigningKeys;
         using var message = CreateRequest(HttpMethod.Get, ".well-known/jwks.json", JsonMediaType, retryable: true);
         using var response = await SendAsync(message, HttpCompletionOption.ResponseContentRead, call, cancellationToken).ConfigureAwait(false);
         EnsureJsonContent(response, call);
@@ -364,19 +364,22 @@ public class ApprovalClient : IDisposable
         && (string.Equals(mediaType, JsonMediaType, StringComparison.OrdinalIgnoreCase)
             || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
 
-    private static ByteArrayContent CreateJsonContent<T>(T value, JsonTypeInfo<T> typeInfo, string paramName)
+    /// <summary>The body of a request as the protocol's JSON; a value that has no JSON form is the caller's mistake.</summary>
+    internal static byte[] SerializeBody<T>(T value, JsonTypeInfo<T> typeInfo, string paramName)
     {
-        byte[] body;
         try
         {
-            body = JsonSerializer.SerializeToUtf8Bytes(value, typeInfo);
+            return JsonSerializer.SerializeToUtf8Bytes(value, typeInfo);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException)
         {
             throw new ArgumentException("The value cannot be serialized to the protocol's JSON: " + ex.Message, paramName, ex);
         }
+    }
 
-        var content = new ByteArrayContent(body);
+    private static ByteArrayContent CreateJsonContent<T>(T value, JsonTypeInfo<T> typeInfo, string paramName)
+    {
+        var content = new ByteArrayContent(SerializeBody(value, typeInfo, paramName));
         content.Headers.ContentType = new MediaTypeHeaderValue(JsonMediaType) { CharSet = "utf-8" };
         return content;
     }
@@ -498,17 +501,24 @@ public class ApprovalClient : IDisposable
 
     private static async Task<ActionGuardException> CreateStatusExceptionAsync(HttpResponseMessage response, ApprovalCall call, CancellationToken cancellationToken)
     {
-        var statusCode = response.StatusCode;
-        var code = (int)statusCode;
         var problem = await TryReadProblemAsync(response, cancellationToken).ConfigureAwait(false);
+        return StatusException(call, response.StatusCode, response.ReasonPhrase, problem, response.RequestMessage?.RequestUri);
+    }
 
+    /// <summary>
+    /// The exception for a refusal or failure the backend answered with: 4xx rejects the request (it will not work as it
+    /// is), anything else makes the backend unavailable. The in-memory test backend raises its refusals through this too.
+    /// </summary>
+    internal static ActionGuardException StatusException(in ApprovalCall call, HttpStatusCode statusCode, string? reasonPhrase, ApprovalProblem? problem, Uri? requestUri)
+    {
+        var code = (int)statusCode;
         var message = new StringBuilder();
-        message.Append(CultureInfo.InvariantCulture, $"HTTP {code} {response.ReasonPhrase}");
+        message.Append(CultureInfo.InvariantCulture, $"HTTP {code} {reasonPhrase}");
         AppendProblem(message, problem);
         if (statusCode == HttpStatusCode.NotFound && problem is null)
         {
             // A backend answers a missing approval with a problem; a bare 404 means nothing of the protocol is there.
-            message.Append(CultureInfo.InvariantCulture, $" (no ActionGuard backend answered at {response.RequestMessage?.RequestUri?.GetLeftPart(UriPartial.Path)}: check that ActionGuard:Endpoint is the backend's base address, path base included)");
+            message.Append(CultureInfo.InvariantCulture, $" (no ActionGuard backend answered at {requestUri?.GetLeftPart(UriPartial.Path)}: check that ActionGuard:Endpoint is the backend's base address, path base included)");
         }
 
         if (code is >= 400 and < 500)

@@ -214,7 +214,8 @@ public sealed class ApprovalFlowTests
         var claim = await Assert.ThrowsAsync<ApprovalRequestRejectedException>(() => agentB.Client.ClaimAsync(pending.Id));
         Assert.Equal(HttpStatusCode.Forbidden, claim.StatusCode);
         var read = await Assert.ThrowsAsync<ApprovalRequestRejectedException>(() => agentB.Client.GetApprovalAsync(pending.Id));
-        Assert.Equal(HttpStatusCode.NotFound, read.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, read.StatusCode);
+        Assert.Equal(ProtocolProblems.NotOwner.Type, read.ProblemType);
 
         Assert.Equal("agent-a", Assert.Single(server.Backend.Claims).AgentId);
         Assert.Equal(ApprovalStatus.Succeeded, server.Backend.GetApproval(pending.Id).Status);

@@ -14,7 +14,7 @@ public sealed class ProtocolTestServerTests
     private const string ApiKey = "ak_raw";
 
     private const string CreateBody = """
-        {"action":{"kind":"data_export","name":"customers.export"},"arguments":{"rows":3},"actionHash":"sha256:00"}
+        {"action":{"kind":"data_export","name":"customers.export"},"arguments":{"rows":3},"actionHash":"sha256:0000000000000000000000000000000000000000000000000000000000000000"}
         """;
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class ProtocolTestServerTests
         server.Backend.RespondWith(ApprovalScript.NeverAnswer());
         await using var agent = TestAgent.Create(server);
         var created = await agent.Client.CreateApprovalAsync(
-            new CreateApprovalRequest { Action = new ApprovalAction { Kind = "data_export", Name = "customers.export" }, ActionHash = "sha256:00" },
+            new CreateApprovalRequest { Action = new ApprovalAction { Kind = "data_export", Name = "customers.export" }, ActionHash = "sha256:" + new string('0', 64) },
             "key-watch");
 
         var seen = new List<ApprovalStatus>();

@@ -1,0 +1,201 @@
+using ActionGuard.Client;
+using ActionGuard.Server.Approvals;
+using ActionGuard.Server.Identity;
+using ActionGuard.Server.Policy;
+using ActionGuard.Server.Tokens;
+using ActionGuard.Testing.Internal;
+
+namespace ActionGuard.Testing;
+
+// How tests steer the service: rules choose a request's policy and script, scripts decide through the service as
+// reviewers and policy rules would, and the service's hooks feed the recordings.
+public sealed partial class InMemoryApprovalBackend
+{
+    private readonly AsyncLocal<ScriptSlot?> _scriptOfCreate = new();
+
+    // The policy of a new request: the first matching rule's, or the configured default (null). Its script is left for
+    // the create call that asked.
+    internal PolicyDecision? PolicyFor(ApprovalRecord pending)
+    {
+        var snapshot = Snapshot(pending);
+        PolicyDecision? decision = null;
+        ApprovalScript? script;
+        lock (Gate)
+        {
+            script = _defaultScript;
+            foreach (var rule in _rules)
+            {
+                if (rule.Predicate(snapshot))
+                {
+                    var (name, minApprovals, ttl, ruleScript) = rule.Snapshot();
+                    decision = new PolicyDecision(new ApprovalPolicy { Rule = name, MinApprovals = minApprovals ?? _defaultMinApprovals, ApproverGroups = [] }, ttl ?? _defaultTtl, null, null);
+                    script = ruleScript;
+                    break;
+                }
+            }
+        }
+
+        if (_scriptOfCreate.Value is { } slot)
+        {
+            slot.Script = script;
+        }
+
+        return decision;
+    }
+
+    internal void OnChanged(ApprovalStatus? from, ApprovalRecord record)
+    {
+        var snapshot = Snapshot(record);
+        lock (Gate)
+        {
+            if (from is { } previous && previous != record.Status)
+            {
+                _transitions.Add(new ApprovalTransition { ApprovalId = record.Id, From = previous, To = record.Status, At = _time.GetUtcNow() });
+            }
+
+            for (var i = _requestWaiters.Count - 1; i >= 0; i--)
+            {
+                var (match, completion) = _requestWaiters[i];
+                try
+                {
+                    if (!match(snapshot))
+                    {
+                        continue;
+                    }
+
+                    completion.TrySetResult(snapshot);
+                }
+#pragma warning disable CA1031 // A faulty test predicate fails its own wait, not the backend.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    completion.TrySetException(ex);
+                }
+
+                _requestWaiters.RemoveAt(i);
+            }
+        }
+    }
+
+    internal void OnClaimed(ApprovalRecord record, IssuedToken issued)
+    {
+        lock (Gate)
+        {
+            _claims.Add(new RecordedClaim
+            {
+                ApprovalId = record.Id,
+                AgentId = record.AgentId,
+                DecisionToken = issued.Token,
+                Claims = new DecisionTokenClaims(issued.Content),
+                At = _time.GetUtcNow(),
+            });
+        }
+    }
+
+    // Hooks are user code: the service runs them after the claim is won, outside every lock.
+    internal void RunTokenHooks(DecisionTokenContent content)
+    {
+        Action<DecisionTokenClaims>[] hooks;
+        lock (Gate)
+        {
+            hooks = [.. _tokenHooks];
+        }
+
+        var claims = new DecisionTokenClaims(content);
+        foreach (var hook in hooks)
+        {
+            hook(claims);
+        }
+    }
+
+    private Approval Snapshot(ApprovalRecord record) => record.ToApproval(_reviewUrlBase);
+
+    private async Task ApplyScriptAsync(string approvalId, ApprovalScript script)
+    {
+        switch (script.Kind)
+        {
+            case ScriptKind.Approve:
+                foreach (var approver in script.Parties)
+                {
+                    // A decision the service refuses (self-approval, a repeated person) simply does not count.
+                    var result = await _service.DecideAsync(approvalId, Caller.ForPerson(approver, NoGroups), ApprovalVerdict.Approve, null, CancellationToken.None).ConfigureAwait(false);
+                    if (result is null || result.Current.Status != ApprovalStatus.Pending)
+                    {
+                        break;
+                    }
+                }
+
+                break;
+            case ScriptKind.Deny:
+                await _service.DecideAsync(approvalId, Caller.ForPerson(script.Parties[0], NoGroups), ApprovalVerdict.Deny, script.Reason, CancellationToken.None).ConfigureAwait(false);
+                break;
+            case ScriptKind.ApproveByPolicy:
+                await _service.DecideByPolicyAsync(approvalId, ApprovalVerdict.Approve, null, TokenIssuer, CancellationToken.None).ConfigureAwait(false);
+                break;
+            case ScriptKind.DenyByPolicy:
+                await _service.DecideByPolicyAsync(approvalId, ApprovalVerdict.Deny, script.Reason, TokenIssuer, CancellationToken.None).ConfigureAwait(false);
+                break;
+            case ScriptKind.Expire:
+                await _service.ExpireNowAsync(approvalId, CancellationToken.None).ConfigureAwait(false);
+                break;
+            case ScriptKind.Fail:
+                Fail(approvalId, script.FailStatus);
+                break;
+            case ScriptKind.AfterDelay when script.Delay == TimeSpan.Zero:
+                await ApplyScriptAsync(approvalId, script.Next!).ConfigureAwait(false);
+                break;
+            case ScriptKind.AfterDelay:
+                lock (Gate)
+                {
+                    if (_disposed)
+                    {
+                        break;
+                    }
+
+                    _scriptTimers.Add(_time.CreateTimer(
+                        static s =>
+                        {
+                            var (backend, id, next) = ((InMemoryApprovalBackend, string, ApprovalScript))s!;
+                            _ = backend.RunScriptLaterAsync(id, next);
+                        },
+                        (this, approvalId, script.Next!),
+                        script.Delay,
+                        Timeout.InfiniteTimeSpan));
+                }
+
+                break;
+            default:
+                // NeverAnswer.
+                break;
+        }
+    }
+
+    private async Task RunScriptLaterAsync(string approvalId, ApprovalScript script)
+    {
+        try
+        {
+            if (!_disposed)
+            {
+                await ApplyScriptAsync(approvalId, script).ConfigureAwait(false);
+            }
+        }
+        catch (ObjectDisposedException) when (_disposed)
+        {
+            // The backend went away before the script's time came.
+        }
+    }
+
+    // From now on every agent call on the approval fails, including the long polls and streams already waiting.
+    private void Fail(string approvalId, System.Net.HttpStatusCode status)
+    {
+        CancellationTokenSource? waiting;
+        lock (Gate)
+        {
+            _failures[approvalId] = status;
+            _failureSignals.Remove(approvalId, out waiting);
+        }
+
+        waiting?.Cancel();
+        waiting?.Dispose();
+    }
+}
