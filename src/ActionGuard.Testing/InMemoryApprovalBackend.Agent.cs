@@ -63,10 +63,10 @@ public sealed partial class InMemoryApprovalBackend
             throw Refusal(call, problem!);
         }
 
+        // The reply shows the approval as created and as its script left it, never a decision a test made meanwhile.
         if (created && script is not null)
         {
-            await ApplyScriptAsync(record.Id, script).ConfigureAwait(false);
-            record = await _service.GetAsync(record.Id, token).ConfigureAwait(false) ?? record;
+            record = await ApplyScriptAsync(record.Id, script).ConfigureAwait(false) ?? record;
         }
 
         ThrowIfFailed(record.Id);

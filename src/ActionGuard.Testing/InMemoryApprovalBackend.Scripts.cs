@@ -110,15 +110,17 @@ public sealed partial class InMemoryApprovalBackend
 
     private Approval Snapshot(ApprovalRecord record) => record.ToApproval(_reviewUrlBase);
 
-    private async Task ApplyScriptAsync(string approvalId, ApprovalScript script)
+    // Returns the approval as the script left it, or null when the script changed nothing now.
+    private async Task<ApprovalRecord?> ApplyScriptAsync(string approvalId, ApprovalScript script)
     {
+        TransitionResult? result = null;
         switch (script.Kind)
         {
             case ScriptKind.Approve:
                 foreach (var approver in script.Parties)
                 {
                     // A decision the service refuses (self-approval, a repeated person) simply does not count.
-                    var result = await _service.DecideAsync(approvalId, Caller.ForPerson(approver, NoGroups), ApprovalVerdict.Approve, null, CancellationToken.None).ConfigureAwait(false);
+                    result = await _service.DecideAsync(approvalId, Caller.ForPerson(approver, NoGroups), ApprovalVerdict.Approve, null, CancellationToken.None).ConfigureAwait(false);
                     if (result is null || result.Current.Status != ApprovalStatus.Pending)
                     {
                         break;
@@ -127,23 +129,22 @@ public sealed partial class InMemoryApprovalBackend
 
                 break;
             case ScriptKind.Deny:
-                await _service.DecideAsync(approvalId, Caller.ForPerson(script.Parties[0], NoGroups), ApprovalVerdict.Deny, script.Reason, CancellationToken.None).ConfigureAwait(false);
+                result = await _service.DecideAsync(approvalId, Caller.ForPerson(script.Parties[0], NoGroups), ApprovalVerdict.Deny, script.Reason, CancellationToken.None).ConfigureAwait(false);
                 break;
             case ScriptKind.ApproveByPolicy:
-                await _service.DecideByPolicyAsync(approvalId, ApprovalVerdict.Approve, null, TokenIssuer, CancellationToken.None).ConfigureAwait(false);
+                result = await _service.DecideByPolicyAsync(approvalId, ApprovalVerdict.Approve, null, TokenIssuer, CancellationToken.None).ConfigureAwait(false);
                 break;
             case ScriptKind.DenyByPolicy:
-                await _service.DecideByPolicyAsync(approvalId, ApprovalVerdict.Deny, script.Reason, TokenIssuer, CancellationToken.None).ConfigureAwait(false);
+                result = await _service.DecideByPolicyAsync(approvalId, ApprovalVerdict.Deny, script.Reason, TokenIssuer, CancellationToken.None).ConfigureAwait(false);
                 break;
             case ScriptKind.Expire:
-                await _service.ExpireNowAsync(approvalId, CancellationToken.None).ConfigureAwait(false);
+                result = await _service.ExpireNowAsync(approvalId, CancellationToken.None).ConfigureAwait(false);
                 break;
             case ScriptKind.Fail:
                 Fail(approvalId, script.FailStatus);
                 break;
             case ScriptKind.AfterDelay when script.Delay == TimeSpan.Zero:
-                await ApplyScriptAsync(approvalId, script.Next!).ConfigureAwait(false);
-                break;
+                return await ApplyScriptAsync(approvalId, script.Next!).ConfigureAwait(false);
             case ScriptKind.AfterDelay:
                 lock (Gate)
                 {
@@ -168,6 +169,8 @@ public sealed partial class InMemoryApprovalBackend
                 // NeverAnswer.
                 break;
         }
+
+        return result?.Current;
     }
 
     private async Task RunScriptLaterAsync(string approvalId, ApprovalScript script)

@@ -7,7 +7,7 @@ namespace ActionGuard.Server.Tests.Store.Postgres;
 
 // Each test gets its own database on the run's PostgreSQL; peers are separate store instances, as separate servers are.
 [Collection(PostgresServer.Collection)]
-public sealed class PostgresStoreContractTests(PostgresServer server) : ApprovalStoreContractTests
+public sealed class PostgresStoreContractTests(PostgresServer server) : DatabaseStoreContractTests
 {
     private string _connectionString = string.Empty;
     private IServerStore? _peer;

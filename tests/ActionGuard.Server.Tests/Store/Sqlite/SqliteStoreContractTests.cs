@@ -6,7 +6,7 @@ using Microsoft.Data.Sqlite;
 namespace ActionGuard.Server.Tests.Store.Sqlite;
 
 // The SQLite store keeps its audit tail in process, so it supports one instance per database: its "peer" is itself.
-public sealed class SqliteStoreContractTests : ApprovalStoreContractTests
+public sealed class SqliteStoreContractTests : DatabaseStoreContractTests
 {
     private readonly string _folder = ServerHost.NewDataDirectory();
     private SqliteStore? _first;
