@@ -43,30 +43,26 @@ public sealed partial class InMemoryApprovalBackend
         ApprovalRecord? record;
         bool created;
         ApiProblem? problem;
-        ApprovalScript? script;
-
-        // The rule that decides this request's policy leaves its script here while the service creates the approval.
-        _scriptOfCreate.Value = new ScriptSlot();
+        var slot = new ScriptSlot();
+        _scriptOfCreate.Value = slot;
         try
         {
             (record, created, problem) = await _service.CreateAsync(agentId, idempotencyKey, command, TokenIssuer, token).ConfigureAwait(false);
-            script = _scriptOfCreate.Value!.Script;
         }
         finally
         {
             _scriptOfCreate.Value = null;
         }
 
-        Record(request, agentId, idempotencyKey, record?.Id, isReplay: record is not null && !created);
         if (record is null)
         {
             throw Refusal(call, problem!);
         }
 
         // The reply shows the approval as created and as its script left it, never a decision a test made meanwhile.
-        if (created && script is not null)
+        if (created && slot.Result is { } scripted)
         {
-            record = await ApplyScriptAsync(record.Id, script).ConfigureAwait(false) ?? record;
+            record = scripted;
         }
 
         ThrowIfFailed(record.Id);
@@ -161,11 +157,6 @@ public sealed partial class InMemoryApprovalBackend
 
         var result = await _service.ReportOutcomeAsync(approvalId, agentId, valid.Status, valid.Error, token).ConfigureAwait(false);
         Settled(call, result, approvalId);
-        lock (Gate)
-        {
-            _outcomes.TryAdd(approvalId, outcome);
-        }
-
         return true;
     }
 

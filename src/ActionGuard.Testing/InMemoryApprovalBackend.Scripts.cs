@@ -12,9 +12,11 @@ namespace ActionGuard.Testing;
 public sealed partial class InMemoryApprovalBackend
 {
     private readonly AsyncLocal<ScriptSlot?> _scriptOfCreate = new();
+    private readonly Dictionary<string, ApprovalScript> _scriptsOfNewApprovals = new(StringComparer.Ordinal);
 
-    // The policy of a new request: the first matching rule's, or the configured default (null). Its script is left for
-    // the create call that asked.
+    // The policy of a new request: the first matching rule's, or the configured default (null). A script that has policy
+    // decide at once becomes the decision the service makes at creation, as a server's allow or deny rule does; any
+    // other script is applied once the approval is stored (OnCreated).
     internal PolicyDecision? PolicyFor(ApprovalRecord pending)
     {
         var snapshot = Snapshot(pending);
@@ -33,14 +35,67 @@ public sealed partial class InMemoryApprovalBackend
                     break;
                 }
             }
-        }
 
-        if (_scriptOfCreate.Value is { } slot)
-        {
-            slot.Script = script;
+            ApprovalVerdict? verdict = script?.Kind switch
+            {
+                ScriptKind.ApproveByPolicy => ApprovalVerdict.Approve,
+                ScriptKind.DenyByPolicy => ApprovalVerdict.Deny,
+                _ => null,
+            };
+            if (verdict is not null)
+            {
+                decision ??= new PolicyDecision(pending.Policy, pending.ExpiresAt - pending.CreatedAt, null, null);
+                return decision with { AutoVerdict = verdict, Reason = script!.Reason };
+            }
+
+            if (script is not null)
+            {
+                _scriptsOfNewApprovals[pending.Id] = script;
+            }
         }
 
         return decision;
+    }
+
+    // Every create the service handled, in process or over HTTP, as the agent sent it.
+    internal void OnRequested(string agentId, string idempotencyKey, CreateCommand command, ApprovalRecord? record, bool created) =>
+        Record(
+            new CreateApprovalRequest
+            {
+                Action = command.Action,
+                Initiator = command.Initiator,
+                Arguments = command.Arguments,
+                DataClasses = command.DataClasses,
+                DataSamples = command.DataSamples.Count == 0 ? null : command.DataSamples,
+                Justification = command.Justification,
+                ActionHash = command.ActionHash,
+            },
+            agentId,
+            idempotencyKey,
+            record?.Id,
+            isReplay: record is not null && !created);
+
+    internal void OnCreated(ApprovalRecord record)
+    {
+        OnChanged(from: null, record);
+        ApprovalScript? script;
+        lock (Gate)
+        {
+            _scriptsOfNewApprovals.Remove(record.Id, out script);
+        }
+
+        if (script is null)
+        {
+            return;
+        }
+
+        // The in-memory store completes synchronously, so the script has run when this returns; an in-process create
+        // replies with what it left, an HTTP create with the approval as created, as a server replies.
+        var applied = ApplyScriptAsync(record.Id, script);
+        if (applied.IsCompletedSuccessfully && _scriptOfCreate.Value is { } slot)
+        {
+            slot.Result = applied.Result;
+        }
     }
 
     internal void OnChanged(ApprovalStatus? from, ApprovalRecord record)
@@ -51,6 +106,11 @@ public sealed partial class InMemoryApprovalBackend
             if (from is { } previous && previous != record.Status)
             {
                 _transitions.Add(new ApprovalTransition { ApprovalId = record.Id, From = previous, To = record.Status, At = _time.GetUtcNow() });
+                if (record.Status is ApprovalStatus.Succeeded or ApprovalStatus.Failed)
+                {
+                    var status = record.Status == ApprovalStatus.Succeeded ? OutcomeStatus.Succeeded : OutcomeStatus.Failed;
+                    _outcomes.TryAdd(record.Id, new ApprovalOutcome { Status = status, Error = record.OutcomeError });
+                }
             }
 
             for (var i = _requestWaiters.Count - 1; i >= 0; i--)

@@ -10,6 +10,7 @@ using ActionGuard.Server.Store;
 using ActionGuard.Server.Tokens;
 using ActionGuard.Testing.Internal;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace ActionGuard.Testing;
@@ -34,7 +35,7 @@ namespace ActionGuard.Testing;
 /// </example>
 public sealed partial class InMemoryApprovalBackend : IDisposable
 {
-    private readonly ServiceProvider _services;
+    private readonly ServiceProvider? _ownedServices;
     private readonly ApprovalService _service;
     private readonly IApprovalStore _store;
     private readonly ServerSigningKeys _keys;
@@ -66,6 +67,14 @@ public sealed partial class InMemoryApprovalBackend : IDisposable
     /// <summary>Initializes a new instance.</summary>
     /// <param name="options">The options; read once.</param>
     public InMemoryApprovalBackend(InMemoryApprovalBackendOptions options)
+        : this(options, server: null)
+    {
+    }
+
+    // With a server, the backend drives the approval service of a hosted ActionGuard server (registered with
+    // AddToServer) instead of one of its own: scripts, recordings and hand decisions then apply to what agents reach over
+    // HTTP. The server must run with the same issuer, TTL, claim window and token lifetime as the options.
+    internal InMemoryApprovalBackend(InMemoryApprovalBackendOptions options, IServiceProvider? server)
     {
         Guard.NotNull(options);
         options.Validate();
@@ -76,36 +85,50 @@ public sealed partial class InMemoryApprovalBackend : IDisposable
         _defaultMinApprovals = options.DefaultMinApprovals;
         _reviewUrlBase = new Uri(options.Issuer, "approvals").AbsoluteUri;
 
-        // The server's approval service on an in-memory store: one implementation of the protocol, answering here exactly
-        // as it answers over HTTP. The hooks below are how this backend scripts, records and tampers.
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton(options.TimeProvider);
-        services.AddOptions<ActionGuardServerOptions>().Configure(o =>
+        if (server is null)
         {
-            o.Issuer = TokenIssuer;
-            o.ReviewUrlBase = _reviewUrlBase;
-            o.DefaultTtl = options.DefaultTtl;
-            o.ClaimWindow = options.ClaimWindow;
-            o.TokenLifetime = options.TokenLifetime;
-            o.Policy.DefaultMinApprovals = options.DefaultMinApprovals;
-            o.Policy.Watch = false;
-        });
-        services.AddInMemoryStore();
-        var hooks = new BackendHooks(this);
-        services.AddSingleton<IApprovalObserver>(hooks);
-        services.AddSingleton<IPolicyOverride>(hooks);
-        services.AddSingleton<IDecisionTokenHook>(hooks);
-        ApprovalCoreServices.Add(services);
-        _services = services.BuildServiceProvider();
-        _service = _services.GetRequiredService<ApprovalService>();
-        _store = _services.GetRequiredService<IApprovalStore>();
-        _keys = _services.GetRequiredService<ServerSigningKeys>();
-        _limits = _services.GetRequiredService<IOptions<ActionGuardServerOptions>>().Value.Limits;
+            // The server's approval service on an in-memory store: one implementation of the protocol, answering here
+            // exactly as it answers over HTTP. The hooks are how this backend scripts, records and tampers.
+            var services = new ServiceCollection();
+            services.AddLogging();
+            services.AddSingleton(options.TimeProvider);
+            services.AddOptions<ActionGuardServerOptions>().Configure(o =>
+            {
+                o.Issuer = TokenIssuer;
+                o.ReviewUrlBase = _reviewUrlBase;
+                o.DefaultTtl = options.DefaultTtl;
+                o.ClaimWindow = options.ClaimWindow;
+                o.TokenLifetime = options.TokenLifetime;
+                o.Policy.DefaultMinApprovals = options.DefaultMinApprovals;
+                o.Policy.Watch = false;
+            });
+            AddToServer(services);
+            ApprovalCoreServices.Add(services);
+            _ownedServices = services.BuildServiceProvider();
+            server = _ownedServices;
+        }
 
-        // The in-memory store completes every call synchronously, so nothing here blocks.
-        _services.GetRequiredService<IStoreLifecycle>().InitializeAsync().GetAwaiter().GetResult();
-        _keys.InitializeAsync().GetAwaiter().GetResult();
+        server.GetRequiredService<BackendHooks>().Attach(this);
+        _service = server.GetRequiredService<ApprovalService>();
+        _store = server.GetRequiredService<IApprovalStore>();
+        _keys = server.GetRequiredService<ServerSigningKeys>();
+        _limits = server.GetRequiredService<IOptions<ActionGuardServerOptions>>().Value.Limits;
+        if (_ownedServices is not null)
+        {
+            // The in-memory store completes every call synchronously, so nothing here blocks.
+            _ownedServices.GetRequiredService<IStoreLifecycle>().InitializeAsync().GetAwaiter().GetResult();
+            _keys.InitializeAsync().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>Registers the in-memory store and the hooks a backend attaches to; before <c>AddActionGuardServer</c>.</summary>
+    internal static void AddToServer(IServiceCollection services)
+    {
+        services.AddInMemoryStore();
+        services.TryAddSingleton<BackendHooks>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IApprovalObserver, BackendHooks>(sp => sp.GetRequiredService<BackendHooks>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPolicyOverride, BackendHooks>(sp => sp.GetRequiredService<BackendHooks>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDecisionTokenHook, BackendHooks>(sp => sp.GetRequiredService<BackendHooks>()));
     }
 
     /// <summary>Gets the backend's base address: use it as <see cref="ActionGuardOptions.Endpoint"/>.</summary>
@@ -423,7 +446,7 @@ public sealed partial class InMemoryApprovalBackend : IDisposable
             signal.Dispose();
         }
 
-        _services.Dispose();
+        _ownedServices?.Dispose();
         _disposing.Dispose();
     }
 

@@ -70,6 +70,18 @@ internal sealed class ApprovalService
     public async Task<(ApprovalRecord? Record, bool Created, ApiProblem? Problem)> CreateAsync(
         string agentId, string idempotencyKey, CreateCommand command, string issuer, CancellationToken cancellationToken)
     {
+        var result = await CreateCoreAsync(agentId, idempotencyKey, command, issuer, cancellationToken).ConfigureAwait(false);
+        foreach (var observer in _observers)
+        {
+            observer.Requested(agentId, idempotencyKey, command, result.Record, result.Created);
+        }
+
+        return result;
+    }
+
+    private async Task<(ApprovalRecord? Record, bool Created, ApiProblem? Problem)> CreateCoreAsync(
+        string agentId, string idempotencyKey, CreateCommand command, string issuer, CancellationToken cancellationToken)
+    {
         var initiator = command.Initiator;
         if (command.InitiatorToken is null && _options.People.RequireProvenInitiator)
         {

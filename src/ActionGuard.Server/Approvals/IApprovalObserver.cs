@@ -9,6 +9,12 @@ namespace ActionGuard.Server.Approvals;
 /// </summary>
 internal interface IApprovalObserver
 {
+    /// <summary>
+    /// A create request was handled: <paramref name="record"/> is the approval it made (<paramref name="created"/>) or
+    /// replayed, or <see langword="null"/> when it was refused.
+    /// </summary>
+    void Requested(string agentId, string idempotencyKey, CreateCommand command, ApprovalRecord? record, bool created);
+
     /// <summary>A new approval was stored (a replayed create is not one).</summary>
     void Created(ApprovalRecord record);
 

@@ -1,7 +1,9 @@
+using ActionGuard.Server.Approvals;
+
 namespace ActionGuard.Testing.Internal;
 
-// Where the rule that decided a new request's policy leaves its script for the create call that asked.
+// What the script of an approval created in process left, for the create call that made it.
 internal sealed class ScriptSlot
 {
-    public ApprovalScript? Script { get; set; }
+    public ApprovalRecord? Result { get; set; }
 }

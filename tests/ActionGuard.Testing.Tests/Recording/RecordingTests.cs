@@ -15,7 +15,10 @@ public sealed class RecordingTests
         var approval = await backend.CreateClient("agent-7").CreateApprovalAsync(request, "key-1");
 
         var recorded = Assert.Single(backend.Requests);
-        Assert.Same(request, recorded.Request);
+        // What the backend read: the same body as the agent sent.
+        Assert.Equal(
+            System.Text.Json.JsonSerializer.Serialize(request, ActionGuard.Client.ApprovalJsonContext.Default.CreateApprovalRequest),
+            System.Text.Json.JsonSerializer.Serialize(recorded.Request, ActionGuard.Client.ApprovalJsonContext.Default.CreateApprovalRequest));
         Assert.Equal("agent-7", recorded.AgentId);
         Assert.Equal("key-1", recorded.IdempotencyKey);
         Assert.Equal(approval.Id, recorded.ApprovalId);

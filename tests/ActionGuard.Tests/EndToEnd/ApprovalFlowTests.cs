@@ -62,8 +62,9 @@ public sealed class ApprovalFlowTests
         await agent.ExportAsync();
 
         var agentRequests = server.ReceivedRequests.Where(r => r.Endpoint != ProtocolEndpoint.SigningKeys).ToList();
+        // A person decides after the create reply, so the agent reads the decision once before it claims.
         Assert.Equal(
-            [ProtocolEndpoint.CreateApproval, ProtocolEndpoint.Claim, ProtocolEndpoint.Outcome],
+            [ProtocolEndpoint.CreateApproval, ProtocolEndpoint.GetApproval, ProtocolEndpoint.Claim, ProtocolEndpoint.Outcome],
             agentRequests.Select(r => r.Endpoint));
         Assert.All(agentRequests, r => Assert.StartsWith("Bearer ak_agent-a_", r.Authorization, StringComparison.Ordinal));
         Assert.False(string.IsNullOrWhiteSpace(server.RequestsTo(ProtocolEndpoint.CreateApproval).Single().IdempotencyKey));
@@ -257,7 +258,7 @@ public sealed class ApprovalFlowTests
         var ex = await Assert.ThrowsAsync<ApprovalRequestRejectedException>(() => agent.ExportAsync());
 
         Assert.Equal(HttpStatusCode.Unauthorized, ex.StatusCode);
-        Assert.Equal("https://actionguard.dev/problems/unauthenticated", ex.ProblemType);
+        Assert.Equal(ProtocolProblems.Unauthorized.Type, ex.ProblemType);
         Assert.Equal(1, server.CountRequests(ProtocolEndpoint.CreateApproval));
         Assert.Empty(server.Backend.Approvals);
         Assert.Equal(0, agent.Log.Count);

@@ -11,7 +11,7 @@ namespace ActionGuard.Tests.EndToEnd;
 // The double must speak PROTOCOL.md itself, or the end-to-end tests prove nothing.
 public sealed class ProtocolTestServerTests
 {
-    private const string ApiKey = "ak_raw";
+    private static readonly string ApiKey = ProtocolTestServer.ApiKeyFor("agent-raw");
 
     private const string CreateBody = """
         {"action":{"kind":"data_export","name":"customers.export"},"arguments":{"rows":3},"actionHash":"sha256:0000000000000000000000000000000000000000000000000000000000000000"}
@@ -141,12 +141,7 @@ public sealed class ProtocolTestServerTests
         Assert.Equal(4, server.CountRequests(ProtocolEndpoint.SigningKeys));
     }
 
-    private static async Task<ProtocolTestServer> StartAsync()
-    {
-        var server = await ProtocolTestServer.StartAsync();
-        server.AddAgent("agent-raw", ApiKey);
-        return server;
-    }
+    private static Task<ProtocolTestServer> StartAsync() => ProtocolTestServer.StartAsync();
 
     private static HttpClient Http(ProtocolTestServer server)
     {

@@ -29,8 +29,7 @@ internal sealed class TestAgent : IAsyncDisposable
 
     public static TestAgent Create(ProtocolTestServer server, string agentId = "agent-a", Action<ActionGuardOptions>? configure = null)
     {
-        var apiKey = "ak_" + agentId + "_" + Guid.NewGuid().ToString("N");
-        server.AddAgent(agentId, apiKey);
+        var apiKey = ProtocolTestServer.ApiKeyFor(agentId);
 
         var services = new ServiceCollection();
         services.AddSingleton<ExportLog>();

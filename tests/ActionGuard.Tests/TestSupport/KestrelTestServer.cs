@@ -37,16 +37,24 @@ public sealed class KestrelTestServer : IAsyncDisposable
         => StartAsync(configureBuilder: null, configure, cancellationToken);
 
     /// <summary>Starts a server; <paramref name="configureBuilder"/> can add services before the app is built.</summary>
+    public static Task<KestrelTestServer> StartAsync(
+        Action<WebApplicationBuilder>? configureBuilder,
+        Action<WebApplication> configure,
+        CancellationToken cancellationToken = default)
+        => StartAsync(configureBuilder, configure, port: 0, cancellationToken);
+
+    /// <summary>Starts a server on <paramref name="port"/> (0: an OS-assigned one).</summary>
     public static async Task<KestrelTestServer> StartAsync(
         Action<WebApplicationBuilder>? configureBuilder,
         Action<WebApplication> configure,
+        int port,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(configure);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
         configureBuilder?.Invoke(builder);
 
         var app = builder.Build();

@@ -1,44 +1,49 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization.Metadata;
 using ActionGuard.Client;
+using ActionGuard.Server;
 using ActionGuard.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ActionGuard.Tests.TestSupport;
 
 /// <summary>
-/// A test double of the approval backend over real HTTP: a Kestrel server on 127.0.0.1 that speaks the agent side of
-/// PROTOCOL.md and acts through an <see cref="InMemoryApprovalBackend"/> whose issuer is this server's base address,
-/// so decision tokens pass the SDK's <c>iss</c> check unchanged.
+/// The real ActionGuard server on 127.0.0.1 (its endpoints, authentication and approval service, on the in-memory
+/// store) with a recording, fault-injecting layer in front, and an <see cref="InMemoryApprovalBackend"/> attached to its
+/// approval service to script, decide and assert, so what agents meet over HTTP is exactly what the server answers.
 /// </summary>
 /// <remarks>
-/// Agents authenticate with <c>Authorization: Bearer &lt;api key&gt;</c> (register them with <see cref="AddAgent"/>).
-/// Every request is recorded (<see cref="ReceivedRequests"/>) before faults queued with <see cref="InjectFault"/> run.
+/// Agents authenticate with <c>Authorization: Bearer &lt;api key&gt;</c>; the agents in <see cref="KnownAgents"/> are
+/// configured, each with <see cref="ApiKeyFor"/>. Every request is recorded (<see cref="ReceivedRequests"/>) before
+/// faults queued with <see cref="InjectFault"/> run.
 /// </remarks>
 public sealed class ProtocolTestServer : IAsyncDisposable
 {
     private const string ProblemTypeBase = "https://actionguard.dev/problems/";
     private const string ProblemMediaType = "application/problem+json";
     private const string JsonMediaType = "application/json";
-    private const int MaxWaitSeconds = 60;
 
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, string> _agentsByApiKey = new(StringComparer.Ordinal);
     private readonly List<ReceivedRequest> _received = [];
     private readonly Dictionary<ProtocolEndpoint, List<QueuedFault>> _faults = [];
     private readonly List<RequestWaiter> _waiters = [];
     private KestrelTestServer? _kestrel;
-    private volatile InMemoryApprovalBackend? _backend;
+    private InMemoryApprovalBackend? _backend;
 
     private ProtocolTestServer()
     {
     }
+
+    /// <summary>Gets the agents the server knows (agent ids).</summary>
+    public static IReadOnlyList<string> KnownAgents { get; } = ["agent-a", "agent-b", "agent-raw"];
 
     /// <summary>Gets the server's base address (with a trailing slash): the SDK's endpoint and the tokens' issuer.</summary>
     public Uri BaseAddress => Kestrel.BaseAddress;
@@ -60,33 +65,42 @@ public sealed class ProtocolTestServer : IAsyncDisposable
 
     private KestrelTestServer Kestrel => _kestrel ?? throw new InvalidOperationException("The server is not started.");
 
-    /// <summary>Starts a server on an OS-assigned port.</summary>
+    /// <summary>Returns the API key of <paramref name="agentId"/>, one of <see cref="KnownAgents"/>.</summary>
+    /// <param name="agentId">The agent.</param>
+    /// <returns>Its key.</returns>
+    public static string ApiKeyFor(string agentId) =>
+        KnownAgents.Contains(agentId) ? "ak_" + agentId + "_test" : throw new ArgumentException($"'{agentId}' is not one of the test server's agents: {string.Join(", ", KnownAgents)}.", nameof(agentId));
+
+    /// <summary>Starts a server on a free port.</summary>
     /// <param name="configure">Configures the backend; its <see cref="InMemoryApprovalBackendOptions.Issuer"/> is always the server's address.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The running server.</returns>
     public static async Task<ProtocolTestServer> StartAsync(Action<InMemoryApprovalBackendOptions>? configure = null, CancellationToken cancellationToken = default)
     {
-        var server = new ProtocolTestServer();
-        server._kestrel = await KestrelTestServer.StartAsync(server.Configure, cancellationToken);
-
-        // The port is only known once Kestrel listens, and the issuer must name it; no request can arrive before the
-        // backend exists, because nobody knows the address yet.
+        // The issuer names the port, and the server must know its issuer before it starts: take a free port first.
+        var port = FreePort();
         var options = new InMemoryApprovalBackendOptions();
         configure?.Invoke(options);
-        options.Issuer = server._kestrel.BaseAddress;
-        server._backend = new InMemoryApprovalBackend(options);
-        return server;
-    }
+        options.Issuer = new Uri($"http://127.0.0.1:{port}/");
 
-    /// <summary>Lets an agent authenticate with <paramref name="apiKey"/>.</summary>
-    /// <param name="agentId">The agent's identity.</param>
-    /// <param name="apiKey">Its API key.</param>
-    public void AddAgent(string agentId, string apiKey)
-    {
-        lock (_gate)
-        {
-            _agentsByApiKey[apiKey] = agentId;
-        }
+        var server = new ProtocolTestServer();
+        server._kestrel = await KestrelTestServer.StartAsync(
+            builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(Settings(options));
+                builder.Services.AddSingleton(options.TimeProvider);
+                InMemoryApprovalBackend.AddToServer(builder.Services);
+                builder.Services.AddActionGuardServer(builder.Configuration);
+            },
+            app =>
+            {
+                app.Use(server.RecordAndInjectFaultsAsync);
+                app.UseActionGuardServer();
+            },
+            port,
+            cancellationToken);
+        server._backend = new InMemoryApprovalBackend(options, server._kestrel.Services);
+        return server;
     }
 
     /// <summary>Makes the next <paramref name="times"/> requests to <paramref name="endpoint"/> suffer <paramref name="fault"/>.</summary>
@@ -185,16 +199,35 @@ public sealed class ProtocolTestServer : IAsyncDisposable
         };
     }
 
-    private void Configure(WebApplication app)
+    private static Dictionary<string, string?> Settings(InMemoryApprovalBackendOptions options)
     {
-        app.Use(RecordAndInjectFaultsAsync);
-        app.MapPost("/v1/approvals", CreateAsync);
-        app.MapGet("/v1/approvals/{id}", GetAsync);
-        app.MapGet("/v1/approvals/{id}/events", EventsAsync);
-        app.MapPost("/v1/approvals/{id}/claim", ClaimAsync);
-        app.MapPost("/v1/approvals/{id}/outcome", OutcomeAsync);
-        app.MapPost("/v1/approvals/{id}/cancel", CancelAsync);
-        app.MapGet("/.well-known/jwks.json", SigningKeysAsync);
+        var settings = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["ActionGuard:Issuer"] = options.Issuer.AbsoluteUri.TrimEnd('/'),
+            ["ActionGuard:ReviewUrlBase"] = new Uri(options.Issuer, "approvals").AbsoluteUri,
+            ["ActionGuard:DataDirectory"] = Path.GetTempPath(),
+            ["ActionGuard:DefaultTtl"] = options.DefaultTtl.ToString("c", CultureInfo.InvariantCulture),
+            ["ActionGuard:ClaimWindow"] = options.ClaimWindow.ToString("c", CultureInfo.InvariantCulture),
+            ["ActionGuard:TokenLifetime"] = options.TokenLifetime.ToString("c", CultureInfo.InvariantCulture),
+            ["ActionGuard:Policy:DefaultMinApprovals"] = options.DefaultMinApprovals.ToString(CultureInfo.InvariantCulture),
+            ["ActionGuard:Policy:Watch"] = "false",
+            ["ActionGuard:Limits:AgentRequestsPerSecond"] = "100000",
+            ["ActionGuard:Limits:AgentBurst"] = "100000",
+        };
+        for (var i = 0; i < KnownAgents.Count; i++)
+        {
+            settings[$"ActionGuard:Agents:ApiKeys:{i}:AgentId"] = KnownAgents[i];
+            settings[$"ActionGuard:Agents:ApiKeys:{i}:KeyHash"] = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ApiKeyFor(KnownAgents[i]))));
+        }
+
+        return settings;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private async Task RecordAndInjectFaultsAsync(HttpContext context, RequestDelegate next)
@@ -347,180 +380,6 @@ public sealed class ProtocolTestServer : IAsyncDisposable
                 throw new InvalidOperationException($"{fault} cannot run after the endpoint.");
         }
     }
-
-    private bool TryAuthenticate(HttpContext context, [NotNullWhen(true)] out ApprovalClient? client)
-    {
-        const string Scheme = "Bearer ";
-        var header = context.Request.Headers.Authorization.ToString();
-        string? agentId = null;
-        if (header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
-        {
-            lock (_gate)
-            {
-                _agentsByApiKey.TryGetValue(header[Scheme.Length..].Trim(), out agentId);
-            }
-        }
-
-        client = agentId is null ? null : Backend.CreateClient(agentId);
-        return client is not null;
-    }
-
-    private Task CreateAsync(HttpContext context) => AsAgentAsync(context, async client =>
-    {
-        var key = context.Request.Headers["Idempotency-Key"].ToString();
-        if (string.IsNullOrWhiteSpace(key))
-        {
-            await WriteValidationProblemAsync(context, "Idempotency-Key", "The Idempotency-Key header is required.");
-            return;
-        }
-
-        var request = await ReadBodyAsync(context, ApprovalJsonContext.Default.CreateApprovalRequest);
-        if (request is null)
-        {
-            return;
-        }
-
-        var approval = await client.CreateApprovalAsync(request, key, context.RequestAborted);
-        var replayed = Backend.Requests.LastOrDefault(r => r.IdempotencyKey == key && r.ApprovalId == approval.Id)?.IsReplay == true;
-        await WriteJsonAsync(context, replayed ? StatusCodes.Status200OK : StatusCodes.Status201Created, approval, ApprovalJsonContext.Default.Approval);
-    });
-
-    private Task GetAsync(HttpContext context, string id) => AsAgentAsync(context, async client =>
-    {
-        TimeSpan? wait = null;
-        var query = context.Request.Query["wait"].ToString();
-        if (query.Length > 0)
-        {
-            if (!int.TryParse(query, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
-            {
-                await WriteValidationProblemAsync(context, "wait", "wait must be a whole number of seconds.");
-                return;
-            }
-
-            wait = TimeSpan.FromSeconds(Math.Min(seconds, MaxWaitSeconds));
-        }
-
-        var approval = await client.GetApprovalAsync(id, wait, context.RequestAborted);
-        await WriteJsonAsync(context, StatusCodes.Status200OK, approval, ApprovalJsonContext.Default.Approval);
-    });
-
-    private Task EventsAsync(HttpContext context, string id) => AsAgentAsync(context, async client =>
-    {
-        var events = client.WatchApprovalAsync(id, context.RequestAborted).GetAsyncEnumerator(context.RequestAborted);
-        await using (events)
-        {
-            // The first change is read before the headers go out, so an unknown approval still gets a problem reply.
-            var more = await events.MoveNextAsync();
-            context.Response.StatusCode = StatusCodes.Status200OK;
-            context.Response.ContentType = "text/event-stream";
-            context.Response.Headers.CacheControl = "no-cache";
-            await context.Response.StartAsync(context.RequestAborted);
-            while (more)
-            {
-                var data = JsonSerializer.Serialize(events.Current, ApprovalJsonContext.Default.Approval);
-                await context.Response.WriteAsync("event: approval\ndata: " + data + "\n\n", context.RequestAborted);
-                await context.Response.Body.FlushAsync(context.RequestAborted);
-                more = await events.MoveNextAsync();
-            }
-        }
-    });
-
-    private Task ClaimAsync(HttpContext context, string id) => AsAgentAsync(context, async client =>
-    {
-        var claim = await client.ClaimAsync(id, context.RequestAborted);
-        await WriteJsonAsync(context, StatusCodes.Status200OK, claim, ApprovalJsonContext.Default.ClaimResult);
-    });
-
-    private Task OutcomeAsync(HttpContext context, string id) => AsAgentAsync(context, async client =>
-    {
-        var outcome = await ReadBodyAsync(context, ApprovalJsonContext.Default.ApprovalOutcome);
-        if (outcome is null)
-        {
-            return;
-        }
-
-        await client.ReportOutcomeAsync(id, outcome, context.RequestAborted);
-        await WriteJsonAsync(context, StatusCodes.Status200OK, Backend.GetApproval(id), ApprovalJsonContext.Default.Approval);
-    });
-
-    private Task CancelAsync(HttpContext context, string id) => AsAgentAsync(context, async client =>
-    {
-        await client.CancelAsync(id, context.RequestAborted);
-        await WriteJsonAsync(context, StatusCodes.Status200OK, Backend.GetApproval(id), ApprovalJsonContext.Default.Approval);
-    });
-
-    private async Task SigningKeysAsync(HttpContext context)
-    {
-        context.Response.ContentType = JsonMediaType;
-        await context.Response.WriteAsync(Backend.GetSigningKeys(), context.RequestAborted);
-    }
-
-    // Authenticates the agent, then maps the backend's refusals to problem replies as a real backend sends them.
-    private async Task AsAgentAsync(HttpContext context, Func<ApprovalClient, Task> handle)
-    {
-        if (!TryAuthenticate(context, out var client))
-        {
-            context.Response.Headers.WWWAuthenticate = "Bearer";
-            await WriteProblemAsync(context, HttpStatusCode.Unauthorized, ProblemTypeBase + "unauthenticated", "Unauthenticated", "A known agent API key is required as a Bearer token.");
-            return;
-        }
-
-        try
-        {
-            await handle(client);
-        }
-        catch (ApprovalRequestRejectedException ex) when (!context.Response.HasStarted)
-        {
-            await WriteProblemAsync(context, ex.StatusCode, ex.ProblemType, "Rejected", ex.Message, ex.Errors);
-        }
-        catch (ApprovalBackendUnavailableException ex) when (!context.Response.HasStarted)
-        {
-            await WriteProblemAsync(context, ex.StatusCode ?? HttpStatusCode.ServiceUnavailable, ProblemTypeBase + "unavailable", "Unavailable", ex.Message);
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            // The agent stopped waiting (a cancelled long poll or stream); there is nobody to answer.
-        }
-    }
-
-    private static async Task<T?> ReadBodyAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo)
-        where T : class
-    {
-        try
-        {
-            var value = await JsonSerializer.DeserializeAsync(context.Request.Body, typeInfo, context.RequestAborted);
-            if (value is not null)
-            {
-                return value;
-            }
-
-            await WriteValidationProblemAsync(context, "body", "The body is required.");
-        }
-        catch (JsonException ex)
-        {
-            await WriteValidationProblemAsync(context, ex.Path is { Length: > 0 } path ? path : "body", ex.Message);
-        }
-
-        return null;
-    }
-
-    private static async Task WriteJsonAsync<T>(HttpContext context, int statusCode, T value, JsonTypeInfo<T> typeInfo)
-    {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(value, typeInfo);
-        context.Response.StatusCode = statusCode;
-        context.Response.ContentType = JsonMediaType;
-        context.Response.ContentLength = bytes.Length;
-        await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
-    }
-
-    private static Task WriteValidationProblemAsync(HttpContext context, string field, string message) =>
-        WriteProblemAsync(
-            context,
-            HttpStatusCode.BadRequest,
-            ProblemTypeBase + "validation",
-            "Validation failed",
-            $"{field}: {message}",
-            new Dictionary<string, string[]>(StringComparer.Ordinal) { [field] = [message] });
 
     private static Task WriteProblemAsync(
         HttpContext context,
