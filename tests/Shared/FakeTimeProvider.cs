@@ -1,6 +1,8 @@
 namespace ActionGuard.TestSupport;
 
-// A manual clock: time moves only through Advance, which fires due timers in order on the calling thread.
+// A manual clock: time moves only through Advance, which fires due timers in order on the calling thread. The other test
+// projects use Microsoft.Extensions.TimeProvider.Testing; the in-memory backend's tests keep this one for what it adds:
+// counting live timers (a wait that leaks one) and moving time without firing them (a coarse or late timer).
 public sealed class FakeTimeProvider : TimeProvider
 {
     private readonly Lock _gate = new();

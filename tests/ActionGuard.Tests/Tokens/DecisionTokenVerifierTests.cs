@@ -1,5 +1,6 @@
 using ActionGuard.Tests.TestSupport;
 using ActionGuard.Tokens;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -10,7 +11,7 @@ public sealed class DecisionTokenVerifierTests : IDisposable
 {
     private static readonly ApprovalParty Initiator = new() { Issuer = "https://idp.example.com/", Subject = "bob" };
 
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
     private readonly TokenFactory _tokens = new();
     private readonly StaticKeysClient _client;
     private readonly ActionGuardOptions _options = new()

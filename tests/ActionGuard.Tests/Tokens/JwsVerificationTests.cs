@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using ActionGuard.Tests.TestSupport;
 using ActionGuard.Tokens;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +14,7 @@ public sealed class JwsVerificationTests : IDisposable
 
     private static readonly ApprovalParty Initiator = new() { Issuer = "https://idp.example.com/", Subject = "bob" };
 
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
     private readonly ECDsa _p256 = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly ECDsa _p384 = ECDsa.Create(ECCurve.NamedCurves.nistP384);
     private readonly RSA _rsa = RSA.Create(2048);
