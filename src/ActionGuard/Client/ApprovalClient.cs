@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using ActionGuard.Utils;
+using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
@@ -331,10 +332,13 @@ public class ApprovalClient : IDisposable
         }
 
         var primary = new SocketsHttpHandler { PooledConnectionLifetime = ApprovalClientServiceCollectionExtensions.PooledConnectionLifetime };
-        ApprovalResilienceHandler? resilience = null;
+        ResilienceHandler? resilience = null;
         try
         {
-            resilience = new ApprovalResilienceHandler(options.Resilience, timeProvider) { InnerHandler = primary };
+            resilience = new ResilienceHandler(ApprovalResilience.Create(options.Resilience, timeProvider))
+            {
+                InnerHandler = new ApprovalAttemptHandler { InnerHandler = primary },
+            };
 
             // The pipeline owns every timeout; HttpClient's own 100-second default would cut long polls short.
             return new HttpClient(resilience, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };

@@ -9,7 +9,7 @@ namespace ActionGuard.Client;
 internal static class ApprovalClientServiceCollectionExtensions
 {
     /// <summary>The name of the <see cref="HttpClient"/> registered with <c>IHttpClientFactory</c>.</summary>
-    public const string HttpClientName = "ActionGuard";
+    public const string HttpClientName = ActionGuardOptions.HttpClientName;
 
     /// <summary>How long a pooled connection lives, so that DNS changes of the backend are picked up.</summary>
     public static readonly TimeSpan PooledConnectionLifetime = TimeSpan.FromMinutes(2);
@@ -26,22 +26,24 @@ internal static class ApprovalClientServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
 
         // AddHttpClient appends handlers on every call: register once so a request never runs two pipelines.
-        if (services.Any(d => d.ServiceType == typeof(ApprovalResiliencePipelineProvider)))
+        if (services.Any(d => d.ServiceType == typeof(ApprovalAttemptHandler)))
         {
             return services;
         }
 
         services.TryAddSingleton(TimeProvider.System);
+        services.AddTransient<ApprovalAttemptHandler>();
 
-        // One pipeline per service provider: circuit-breaker state must outlive the factory's handler rotation.
-        services.AddSingleton(sp => new ApprovalResiliencePipelineProvider(
-            sp.GetRequiredService<IOptions<ActionGuardOptions>>().Value.Resilience,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<ILoggerFactory>()?.CreateLogger("ActionGuard.Client")));
-
-        services.AddHttpClient(HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = PooledConnectionLifetime })
-            .AddHttpMessageHandler(sp => new ApprovalResilienceHandler(sp.GetRequiredService<ApprovalResiliencePipelineProvider>().Pipeline));
+        // The resilience handler's pipeline lives in the registry, one per service provider, so circuit-breaker state
+        // outlives the factory's handler rotation; the attempt handler, added after it, runs inside every attempt.
+        var client = services.AddHttpClient(HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = PooledConnectionLifetime });
+        client.AddResilienceHandler(ApprovalResilience.PipelineName, static (builder, context) => ApprovalResilience.Configure(
+            builder,
+            context.ServiceProvider.GetRequiredService<IOptions<ActionGuardOptions>>().Value.Resilience,
+            context.ServiceProvider.GetRequiredService<TimeProvider>(),
+            context.ServiceProvider.GetService<ILoggerFactory>()?.CreateLogger("ActionGuard.Client")));
+        client.AddHttpMessageHandler<ApprovalAttemptHandler>();
 
         var defaultClient = ServiceDescriptor.Singleton<ApprovalClient>(CreateDefaultClient);
         services.TryAdd(defaultClient);

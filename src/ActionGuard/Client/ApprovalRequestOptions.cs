@@ -1,8 +1,8 @@
 namespace ActionGuard.Client;
 
 /// <summary>
-/// Keys in <see cref="HttpRequestMessage.Options"/> by which <see cref="ApprovalClient"/> tells
-/// <see cref="ApprovalResilienceHandler"/> how a request may be treated.
+/// Keys in <see cref="HttpRequestMessage.Options"/> by which <see cref="ApprovalClient"/> tells the resilience pipeline
+/// (<see cref="ApprovalResilience"/>) and <see cref="ApprovalAttemptHandler"/> how a request may be treated.
 /// </summary>
 internal static class ApprovalRequestOptions
 {

@@ -7,6 +7,14 @@ namespace ActionGuard;
 /// <summary>Options of the ActionGuard SDK, registered by <c>services.AddActionGuard(...)</c> and validated at start.</summary>
 public sealed class ActionGuardOptions
 {
+    /// <summary>
+    /// The name of the <see cref="HttpClient"/> the SDK calls the backend with. Configure it as any named client:
+    /// <c>services.AddHttpClient(ActionGuardOptions.HttpClientName).AddHttpMessageHandler(...)</c> adds a handler inside
+    /// the SDK's resilience handler (it sees every attempt), <c>ConfigurePrimaryHttpMessageHandler</c> replaces the
+    /// transport (a proxy, client certificates).
+    /// </summary>
+    public const string HttpClientName = "ActionGuard";
+
     /// <summary>Gets or sets the approval backend's base address. Required.</summary>
     public Uri? Endpoint { get; set; }
 

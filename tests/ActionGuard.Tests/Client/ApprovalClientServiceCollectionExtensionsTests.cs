@@ -85,4 +85,43 @@ public sealed class ApprovalClientServiceCollectionExtensionsTests
         Assert.Equal(2, hits);
         Assert.Equal(Timeout.InfiniteTimeSpan, httpClient.Timeout);
     }
+
+    [Fact]
+    public async Task A_handler_the_user_adds_to_the_named_client_runs_inside_the_resilience_handler_and_sees_every_attempt()
+    {
+        var hits = 0;
+        await using var server = await KestrelTestServer.StartAsync(app => app.MapGet("/v1/approvals/{id}", (HttpContext ctx) =>
+            ctx.WriteAsync(Interlocked.Increment(ref hits) < 3 ? 503 : 200, ApprovalJson("apr_1"))));
+        var services = new ServiceCollection();
+        services.Configure<ActionGuardOptions>(o =>
+        {
+            o.Endpoint = server.BaseAddress;
+            o.ApiKey = ApiKey;
+            o.Resilience.MaxRetryAttempts = 2;
+            o.Resilience.RetryBaseDelay = TimeSpan.FromMilliseconds(5);
+        });
+        services.AddApprovalHttpClient();
+        var seen = new List<HttpStatusCode>();
+        services.AddHttpClient(ActionGuardOptions.HttpClientName).AddHttpMessageHandler(() => new ObservingHandler(seen));
+        await using var provider = services.BuildServiceProvider();
+
+        var approval = await provider.GetRequiredService<ApprovalClient>().GetApprovalAsync("apr_1");
+
+        Assert.Equal("apr_1", approval.Id);
+        Assert.Equal([HttpStatusCode.ServiceUnavailable, HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK], seen);
+    }
+
+    private sealed class ObservingHandler(List<HttpStatusCode> seen) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            lock (seen)
+            {
+                seen.Add(response.StatusCode);
+            }
+
+            return response;
+        }
+    }
 }

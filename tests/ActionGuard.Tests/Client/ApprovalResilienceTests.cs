@@ -5,6 +5,7 @@ using ActionGuard.Client;
 using ActionGuard.Tests.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Http.Resilience;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using static ActionGuard.Tests.Client.ClientTestData;
@@ -16,7 +17,10 @@ public sealed class ApprovalResilienceTests
     private static (ApprovalClient Client, CountingHandler Counter) CreateCountingClient(ApprovalClientOptions options)
     {
         var counter = new CountingHandler(new SocketsHttpHandler());
-        var resilience = new ApprovalResilienceHandler(options.Resilience, TimeProvider.System) { InnerHandler = counter };
+        var resilience = new ResilienceHandler(ApprovalResilience.Create(options.Resilience, TimeProvider.System))
+        {
+            InnerHandler = new ApprovalAttemptHandler { InnerHandler = counter },
+        };
         return (new ApprovalClient(new HttpClient(resilience), options), counter);
     }
 
@@ -266,13 +270,16 @@ public sealed class ApprovalResilienceTests
     public async Task Caller_cancellation_surfaces_as_OperationCanceledException_and_is_not_retried()
     {
         var hits = 0;
+        using var cts = new CancellationTokenSource();
         await using var server = await KestrelTestServer.StartAsync(app => app.MapGet("/v1/approvals/{id}", async (HttpContext ctx) =>
         {
             Interlocked.Increment(ref hits);
+
+            // The caller gives up while the backend holds the request.
+            await cts.CancelAsync();
             await Task.Delay(TimeSpan.FromSeconds(10), ctx.RequestAborted);
         }));
         using var client = new ApprovalClient(Options(server.BaseAddress));
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
         var stopwatch = Stopwatch.StartNew();
 
         var ex = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.GetApprovalAsync("apr_1", cancellationToken: cts.Token));

@@ -10,20 +10,33 @@ using Polly.Timeout;
 namespace ActionGuard.Client;
 
 /// <summary>
-/// Builds the pipeline every backend request runs through: total timeout (outer) → retry → circuit breaker →
-/// attempt timeout (inner). The breaker sits inside the retry so that every attempt counts, and an open circuit
-/// fails the request at once instead of being retried.
+/// The rules of the pipeline every backend request runs through, in a <c>Microsoft.Extensions.Http.Resilience</c>
+/// handler (<c>AddResilienceHandler</c> on the SDK's named client, or a <c>ResilienceHandler</c> for a client made
+/// without DI): total timeout (outer) → retry → circuit breaker → attempt timeout (inner). Only requests marked
+/// retryable are retried (never a claim); <c>Retry-After</c> is honoured up to <see cref="MaxRetryAfter"/>; timeouts
+/// stretch by a long poll's wait; the breaker counts 5xx, timeouts and transport faults, not 408 or 429. The breaker
+/// sits inside the retry so that every attempt counts, and an open circuit fails the request at once.
 /// </summary>
-internal static class ApprovalResiliencePipelineFactory
+internal static class ApprovalResilience
 {
-    /// <summary>The request being executed, so that predicates can read its <see cref="ApprovalRequestOptions"/>.</summary>
-    internal static readonly ResiliencePropertyKey<HttpRequestMessage> RequestKey = new("ActionGuard.Request");
+    /// <summary>The pipeline's name: its metrics and logs carry it.</summary>
+    public const string PipelineName = "ActionGuard.ApprovalClient";
 
     /// <summary>The longest <c>Retry-After</c> honoured; a backend asking for more gets this much.</summary>
     internal static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
 
+    /// <summary>A pipeline for a client made without DI (<see cref="ApprovalClient(ApprovalClientOptions)"/>).</summary>
     public static ResiliencePipeline<HttpResponseMessage> Create(ApprovalResilienceOptions options, TimeProvider timeProvider, ILogger? logger = null)
     {
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { Name = PipelineName };
+        Configure(builder, options, timeProvider, logger);
+        return builder.Build();
+    }
+
+    /// <summary>Adds the SDK's strategies to <paramref name="builder"/>.</summary>
+    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, ApprovalResilienceOptions options, TimeProvider timeProvider, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         logger ??= NullLogger.Instance;
@@ -32,12 +45,7 @@ internal static class ApprovalResiliencePipelineFactory
         var totalTimeout = options.TotalTimeout;
         var attemptTimeout = options.AttemptTimeout;
         var breakDuration = options.CircuitBreakerBreakDuration;
-
-        var builder = new ResiliencePipelineBuilder<HttpResponseMessage>
-        {
-            Name = "ActionGuard.ApprovalClient",
-            TimeProvider = timeProvider,
-        };
+        builder.TimeProvider = timeProvider;
 
         builder.AddTimeout(new TimeoutStrategyOptions
         {
@@ -58,7 +66,7 @@ internal static class ApprovalResiliencePipelineFactory
                 DelayGenerator = args => new ValueTask<TimeSpan?>(GetRetryAfter(args.Outcome, timeProvider)),
                 OnRetry = args =>
                 {
-                    if (args.Context.Properties.TryGetValue(RequestKey, out var request) && logger.IsEnabled(LogLevel.Warning))
+                    if (args.Context.GetRequestMessage() is { } request && logger.IsEnabled(LogLevel.Warning))
                     {
                         ClientLog.RetryingRequest(
                             logger,
@@ -106,8 +114,6 @@ internal static class ApprovalResiliencePipelineFactory
             Name = "AttemptTimeout",
             TimeoutGenerator = args => new ValueTask<TimeSpan>(ExtendByLongPoll(attemptTimeout, args.Context)),
         });
-
-        return builder.Build();
     }
 
     internal static bool IsTransientStatus(HttpStatusCode statusCode) => statusCode is
@@ -119,7 +125,7 @@ internal static class ApprovalResiliencePipelineFactory
         or HttpStatusCode.GatewayTimeout;
 
     private static bool IsRetryable(ResilienceContext context) =>
-        context.Properties.TryGetValue(RequestKey, out var request)
+        context.GetRequestMessage() is { } request
         && request.Options.TryGetValue(ApprovalRequestOptions.Retryable, out var retryable)
         && retryable;
 
@@ -147,7 +153,7 @@ internal static class ApprovalResiliencePipelineFactory
             return Timeout.InfiniteTimeSpan;
         }
 
-        if (context.Properties.TryGetValue(RequestKey, out var request)
+        if (context.GetRequestMessage() is { } request
             && request.Options.TryGetValue(ApprovalRequestOptions.LongPollWait, out var wait)
             && wait > TimeSpan.Zero)
         {
