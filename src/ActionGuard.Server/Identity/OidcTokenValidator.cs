@@ -12,7 +12,8 @@ namespace ActionGuard.Server.Identity;
 /// </summary>
 internal sealed class OidcTokenValidator
 {
-    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(1);
+    /// <summary>The clock skew allowed on every token from an identity provider.</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(1);
 
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly ConfigurationManager<OpenIdConnectConfiguration> _configuration;
@@ -53,16 +54,16 @@ internal sealed class OidcTokenValidator
             RequireSignedTokens = true,
             ValidateIssuerSigningKey = true,
             ClockSkew = ClockSkew,
-            LifetimeValidator = ValidateLifetime,
+            LifetimeValidator = LifetimeOn(_timeProvider),
             NameClaimType = "name",
         }).ConfigureAwait(false);
         return result.IsValid ? result.ClaimsIdentity : null;
     }
 
-    // Lifetime on the TimeProvider, so tests can move the clock and production uses the system clock.
-    private bool ValidateLifetime(DateTime? notBefore, DateTime? expires, SecurityToken token, TokenValidationParameters parameters)
+    /// <summary>Token lifetime checked on <paramref name="timeProvider"/> (tests move the clock; production uses the system's).</summary>
+    public static LifetimeValidator LifetimeOn(TimeProvider timeProvider) => (notBefore, expires, _, _) =>
     {
-        var now = _timeProvider.GetUtcNow().UtcDateTime;
+        var now = timeProvider.GetUtcNow().UtcDateTime;
         return expires is { } exp && now < exp.ToUniversalTime() + ClockSkew && (notBefore is not { } nbf || now + ClockSkew >= nbf.ToUniversalTime());
-    }
+    };
 }

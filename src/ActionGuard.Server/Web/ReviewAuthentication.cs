@@ -14,6 +14,9 @@ internal static class ReviewAuthentication
 {
     public const string Scheme = "ActionGuard.Review";
 
+    /// <summary>The OpenID Connect scheme approvers sign in with; it signs them in to <see cref="Scheme"/>.</summary>
+    public const string SignInScheme = "ActionGuard.Review.OpenIdConnect";
+
     private const string SubjectClaim = "sub";
     private const string IssuerClaim = "ag_iss";
     private const string NameClaim = "name";

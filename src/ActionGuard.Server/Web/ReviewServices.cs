@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
@@ -22,12 +23,13 @@ internal static class ReviewServices
     public static void Add(IServiceCollection services)
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ActionGuardServerOptions>, ReviewOptionsValidator>());
-        services.AddHttpClient(OidcCodeFlow.HttpClientName, client =>
+        services.AddHttpContextAccessor();
+        services.TryAddTransient<ClientSecretBasicHandler>();
+        services.AddHttpClient(ReviewSignIn.HttpClientName, client =>
         {
             client.Timeout = TimeSpan.FromSeconds(30);
             client.MaxResponseContentBufferSize = 1024 * 1024;
-        });
-        services.TryAddSingleton<OidcCodeFlow>();
+        }).AddHttpMessageHandler<ClientSecretBasicHandler>();
 
         // Keys live with the data, so sessions survive a restart. A host that already set a key store keeps it.
         services.AddDataProtection();
@@ -36,13 +38,17 @@ internal static class ReviewServices
                 new DirectoryInfo(Path.Combine(environment.ContentRootPath, options.Value.DataDirectory, "keys")),
                 loggers));
 
-        services.AddAuthentication().AddCookie(ReviewAuthentication.Scheme, cookie =>
-        {
-            cookie.Cookie.Name = SessionCookie;
-            cookie.Cookie.HttpOnly = true;
-            cookie.Cookie.SameSite = SameSiteMode.Lax;
-            cookie.SlidingExpiration = false;
-        });
+        services.AddAuthentication()
+            .AddCookie(ReviewAuthentication.Scheme, cookie =>
+            {
+                cookie.Cookie.Name = SessionCookie;
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Lax;
+                cookie.SlidingExpiration = false;
+            })
+            .AddRemoteScheme<OpenIdConnectOptions, ReviewSignInHandler>(ReviewAuthentication.SignInScheme, displayName: null, configureOptions: null);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<OpenIdConnectOptions>, ReviewSignIn>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<OpenIdConnectOptions>, OpenIdConnectPostConfigureOptions>());
         services.AddOptions<CookieAuthenticationOptions>(ReviewAuthentication.Scheme).Configure<IOptions<ActionGuardServerOptions>>((cookie, options) =>
         {
             cookie.ExpireTimeSpan = options.Value.Review.SessionLifetime;

@@ -27,90 +27,35 @@ internal static class SignInEndpoints
 
     private static async Task SignInAsync(HttpContext context)
     {
-        var services = context.RequestServices;
-        var options = services.GetRequiredService<IOptions<ActionGuardServerOptions>>().Value;
         var returnPath = context.Request.Query["returnUrl"].ToString();
         if (!ReviewPaths.IsLocalReviewPath(returnPath))
         {
             returnPath = ReviewPaths.Base;
         }
 
-        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-        var state = SignInState.Create(returnPath, now + options.Review.SignInTimeout);
-        var (url, failure) = await services.GetRequiredService<OidcCodeFlow>().AuthorizationUrlAsync(state, RedirectUri(context, options), context.RequestAborted).ConfigureAwait(false);
-        if (url is null)
+        try
         {
-            ReviewLog.SignInRefused(Logger(context), failure!);
-            await MessagePage.WriteAsync(context, StatusCodes.Status502BadGateway, "Sign-in unavailable", failure + " Try again later or ask an administrator.", isError: true, "Try again", ReviewPaths.SignIn).ConfigureAwait(false);
+            await context.ChallengeAsync(ReviewAuthentication.SignInScheme, new AuthenticationProperties { RedirectUri = ReviewPaths.Local(context, returnPath) }).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException ex) when (!context.Response.HasStarted)
+        {
+            // The discovery document could not be read (or named no authorization endpoint).
+            ReviewLog.SignInRefused(Logger(context), ex.Message);
+            await MessagePage.WriteAsync(context, StatusCodes.Status502BadGateway, "Sign-in unavailable", "The identity provider's discovery document could not be read. Try again later or ask an administrator.", isError: true, "Try again", ReviewPaths.SignIn).ConfigureAwait(false);
+        }
+    }
+
+    // The OpenID Connect handler takes the callback: state, correlation cookie, PKCE redemption, id token, nonce.
+    private static async Task CallbackAsync(HttpContext context)
+    {
+        var handlers = context.RequestServices.GetRequiredService<IAuthenticationHandlerProvider>();
+        if (await handlers.GetHandlerAsync(context, ReviewAuthentication.SignInScheme).ConfigureAwait(false) is IAuthenticationRequestHandler handler
+            && await handler.HandleRequestAsync().ConfigureAwait(false))
+        {
             return;
         }
 
-        context.Response.Cookies.Append(ReviewServices.SignInCookie, state.Protect(services.GetRequiredService<IDataProtectionProvider>()), StateCookie(context, options, options.Review.SignInTimeout));
-        ReviewResponses.ApplySecurityHeaders(context);
-        context.Response.Headers.CacheControl = "no-store";
-        context.Response.Redirect(url);
-    }
-
-    private static async Task CallbackAsync(HttpContext context)
-    {
-        var services = context.RequestServices;
-        var options = services.GetRequiredService<IOptions<ActionGuardServerOptions>>().Value;
-        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-
-        // The state cookie is good for one callback, whatever its outcome.
-        var cookie = context.Request.Cookies[ReviewServices.SignInCookie];
-        context.Response.Cookies.Delete(ReviewServices.SignInCookie, StateCookie(context, options, maxAge: null));
-
-        var state = SignInState.Unprotect(services.GetRequiredService<IDataProtectionProvider>(), cookie);
-        var query = context.Request.Query;
-        string? failure = null;
-        if (state is null)
-        {
-            failure = "This sign-in cannot be completed: its cookie is missing, was changed, or belongs to another server.";
-        }
-        else if (now >= state.ExpiresAt)
-        {
-            failure = "This sign-in took too long.";
-        }
-        else if (!state.StateMatches(query["state"].ToString()))
-        {
-            failure = "The state returned by the identity provider does not match this sign-in.";
-        }
-        else if (query["error"].ToString() is { Length: > 0 } error)
-        {
-            failure = $"The identity provider did not sign you in ({error}).";
-        }
-        else if (query["code"].ToString() is not { Length: > 0 })
-        {
-            failure = "The identity provider returned no authorization code.";
-        }
-
-        if (failure is null)
-        {
-            var flow = services.GetRequiredService<OidcCodeFlow>();
-            var (identity, redeemFailure) = await flow.RedeemAsync(query["code"].ToString(), state!, RedirectUri(context, options), context.RequestAborted).ConfigureAwait(false);
-            if (identity is not null)
-            {
-                var principal = ReviewAuthentication.CreatePrincipal(identity, flow.Issuer, flow.GroupsClaim);
-                await context.SignInAsync(ReviewAuthentication.Scheme, principal, new AuthenticationProperties
-                {
-                    IsPersistent = false,
-                    AllowRefresh = false,
-                    IssuedUtc = now,
-                    ExpiresUtc = now + options.Review.SessionLifetime,
-                }).ConfigureAwait(false);
-                ReviewLog.SignedIn(Logger(context), principal.FindFirst("sub")!.Value, flow.Issuer);
-                ReviewResponses.ApplySecurityHeaders(context);
-                context.Response.Headers.CacheControl = "no-store";
-                context.Response.Redirect(ReviewPaths.Local(context, state!.ReturnPath));
-                return;
-            }
-
-            failure = redeemFailure;
-        }
-
-        ReviewLog.SignInRefused(Logger(context), failure!);
-        await MessagePage.WriteAsync(context, StatusCodes.Status400BadRequest, "Sign-in failed", failure + " Nothing was signed in.", isError: true, "Sign in again", ReviewPaths.SignIn).ConfigureAwait(false);
+        context.Response.StatusCode = StatusCodes.Status404NotFound;
     }
 
     private static async Task SignOutAsync(HttpContext context)
@@ -130,23 +75,6 @@ internal static class SignInEndpoints
         MessagePage.WriteAsync(context, StatusCodes.Status200OK, "Signed out", "You are signed out of the review page.", isError: false, "Sign in again", ReviewPaths.Base);
 
     /// <summary>The callback address registered at the identity provider: under the public review address when configured, else this request's.</summary>
-    public static string RedirectUri(HttpContext context, ActionGuardServerOptions options) =>
-        options.ReviewUrlBase is { } reviewUrlBase
-            ? reviewUrlBase.TrimEnd('/') + "/callback"
-            : $"{context.Request.Scheme}://{context.Request.Host}{ReviewPaths.Local(context, ReviewPaths.Callback)}";
-
-    private static CookieOptions StateCookie(HttpContext context, ActionGuardServerOptions options, TimeSpan? maxAge) => new()
-    {
-        HttpOnly = true,
-
-        // Lax: the callback is a top-level navigation back from the identity provider, which must carry the cookie.
-        SameSite = SameSiteMode.Lax,
-        Secure = context.Request.IsHttps || ReviewServices.SecurePolicy(options) == CookieSecurePolicy.Always,
-        Path = ReviewPaths.Local(context, ReviewPaths.Base),
-        MaxAge = maxAge,
-        IsEssential = true,
-    };
-
     private static ILogger Logger(HttpContext context) =>
         context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("ActionGuard.Server.Web");
 }

@@ -12,7 +12,7 @@ namespace ActionGuard.Server.Tests.Development;
 // only, and id tokens the review page's own OIDC validation accepts.
 public sealed class DevelopmentProviderTests
 {
-    private static readonly string Verifier = ActionGuard.Server.Web.Pkce.NewRandom();
+    private static readonly string Verifier = DevelopmentServer.NewVerifier();
 
     [Fact]
     public async Task Discovery_names_the_code_flow_with_S256_on_the_server_itself()
@@ -122,7 +122,7 @@ public sealed class DevelopmentProviderTests
         using var browser = server.CreateBrowser();
         var code = await DevelopmentServer.CodeAsync(browser, server.AuthorizeQuery(Verifier), "alice");
 
-        using var wrong = await server.RedeemAsync(browser, code, ActionGuard.Server.Web.Pkce.NewRandom());
+        using var wrong = await server.RedeemAsync(browser, code, DevelopmentServer.NewVerifier());
         using var missing = await server.RedeemAsync(browser, code, string.Empty);
         using var right = await server.RedeemAsync(browser, code, Verifier);
 

@@ -16,6 +16,13 @@ namespace ActionGuard.Server.Tests.Development;
 // needs a data steward. The port is chosen before start because the development issuer's name contains it.
 public sealed partial class DevelopmentServer : IAsyncDisposable
 {
+    /// <summary>A PKCE code verifier (RFC 7636): 32 random bytes as base64url.</summary>
+    public static string NewVerifier() => Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>The S256 challenge of <paramref name="verifier"/>.</summary>
+    public static string Challenge(string verifier) =>
+        Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(verifier)));
+
     public const string ApproverGroup = "data-stewards";
 
     private readonly WebApplication _app;
@@ -124,7 +131,7 @@ public sealed partial class DevelopmentServer : IAsyncDisposable
         ["scope"] = "openid profile email",
         ["state"] = "state-" + Guid.NewGuid().ToString("N"),
         ["nonce"] = "nonce-" + Guid.NewGuid().ToString("N"),
-        ["code_challenge"] = ActionGuard.Server.Web.Pkce.Challenge(verifier),
+        ["code_challenge"] = DevelopmentServer.Challenge(verifier),
         ["code_challenge_method"] = "S256",
     };
 

@@ -64,6 +64,10 @@ public sealed partial class ReviewClient : IDisposable
     public Cookie? Cookie(string name, string path = "/review") =>
         Cookies.GetCookies(new Uri(BaseAddress, path)).FirstOrDefault(c => c.Name == name);
 
+    /// <summary>The cookies sent to the sign-in callback whose names start with <paramref name="prefix"/>.</summary>
+    public IReadOnlyList<Cookie> SignInCookies(string prefix = "ag_review_signin.") =>
+        [.. Cookies.GetCookies(new Uri(BaseAddress, "review/callback")).Where(c => c.Name.StartsWith(prefix, StringComparison.Ordinal))];
+
     public void Dispose()
     {
         Http.Dispose();

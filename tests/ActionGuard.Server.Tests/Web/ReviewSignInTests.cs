@@ -24,7 +24,7 @@ public sealed class ReviewSignInTests(ReviewFixture fixture) : IClassFixture<Rev
     }
 
     [Fact]
-    public async Task Sign_in_redirects_to_the_authorization_endpoint_with_an_S256_challenge_and_keeps_the_verifier_in_a_protected_cookie()
+    public async Task Sign_in_redirects_to_the_authorization_endpoint_with_an_S256_challenge_and_binds_the_state_to_the_browser()
     {
         await using var host = await fixture.StartServerAsync();
         using var client = new ReviewClient(host);
@@ -45,15 +45,20 @@ public sealed class ReviewSignInTests(ReviewFixture fixture) : IClassFixture<Rev
         Assert.True(query["nonce"].ToString().Length >= 43);
         Assert.NotEqual(query["state"], query["nonce"]);
 
-        var setCookie = Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("ag_review_signin=", StringComparison.Ordinal));
-        Assert.Contains("httponly", setCookie, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("samesite=lax", setCookie, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("path=/review", setCookie, StringComparison.OrdinalIgnoreCase);
+        // The state binds to this browser through HttpOnly, Lax cookies scoped to the callback.
+        var cookies = response.Headers.GetValues("Set-Cookie").Where(c => c.StartsWith("ag_review_signin.", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, cookies.Count);
+        Assert.All(cookies, c =>
+        {
+            Assert.Contains("httponly", c, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("samesite=lax", c, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("path=/review/callback", c, StringComparison.OrdinalIgnoreCase);
+        });
 
-        // Neither the state nor the nonce is readable in the cookie: it is data-protected.
-        var cookie = client.Cookie("ag_review_signin")!.Value;
-        var decoded = System.Text.Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(cookie));
-        Assert.DoesNotContain(query["state"].ToString(), decoded, StringComparison.Ordinal);
+        // The PKCE verifier travels in the state, data-protected: nothing of it is readable there.
+        var state = System.Text.Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(query["state"].ToString()));
+        Assert.DoesNotContain("code_verifier", state, StringComparison.Ordinal);
+        Assert.DoesNotContain("/review", state, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -69,7 +74,7 @@ public sealed class ReviewSignInTests(ReviewFixture fixture) : IClassFixture<Rev
         var session = Assert.Single(callback.Headers.GetValues("Set-Cookie"), c => c.StartsWith("ag_review=", StringComparison.Ordinal));
         Assert.Contains("httponly", session, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=lax", session, StringComparison.OrdinalIgnoreCase);
-        Assert.Null(client.Cookie("ag_review_signin"));
+        Assert.Empty(client.SignInCookies());
         Assert.Equal(TestOidcProvider.ClientId, Provider.LastTokenRequest["client_id"]);
         Assert.Equal("authorization_code", Provider.LastTokenRequest["grant_type"]);
 
@@ -102,10 +107,8 @@ public sealed class ReviewSignInTests(ReviewFixture fixture) : IClassFixture<Rev
         await using var host = await fixture.StartServerAsync();
         using var client = new ReviewClient(host);
         var callback = await client.LoginAtProviderAsync(await client.StartSignInAsync(), "alice");
-        var cookie = client.Cookie("ag_review_signin")!;
-        var bytes = Base64UrlEncoder.DecodeBytes(cookie.Value);
-        bytes[^5] ^= 0x01;
-        cookie.Value = Base64UrlEncoder.Encode(bytes);
+        var correlation = client.SignInCookies().Single(c => !c.Name.StartsWith("ag_review_signin.nonce.", StringComparison.Ordinal));
+        correlation.Value = "X";
 
         var (response, html) = await client.GetPageAsync(callback.PathAndQuery);
 
