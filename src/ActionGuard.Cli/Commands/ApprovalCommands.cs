@@ -45,10 +45,7 @@ internal static class ApprovalCommands
                 string? cursor = null;
                 do
                 {
-                    var query = "v1/approvals?limit=" + Math.Min(max - items.Count, 100).ToString(CultureInfo.InvariantCulture)
-                        + (wanted == "all" ? string.Empty : "&status=" + wanted)
-                        + (cursor is null ? string.Empty : "&cursor=" + Uri.EscapeDataString(cursor));
-                    var page = await client.GetAsync(query, cancellationToken).ConfigureAwait(false);
+                    var page = await client.ListApprovalsAsync(Math.Min(max - items.Count, 100), wanted == "all" ? null : wanted, cursor, cancellationToken).ConfigureAwait(false);
                     documents.Add(page);
                     if (page.RootElement.TryGetProperty("items", out var pageItems) && pageItems.ValueKind == JsonValueKind.Array)
                     {
@@ -98,7 +95,7 @@ internal static class ApprovalCommands
         show.SetAction(async (parse, cancellationToken) =>
         {
             using var client = connection.CreateClient(parse, environment);
-            using var reply = await client.GetAsync("v1/approvals/" + Uri.EscapeDataString(parse.GetValue(id)!), cancellationToken).ConfigureAwait(false);
+            using var reply = await client.GetApprovalAsync(parse.GetValue(id)!, cancellationToken).ConfigureAwait(false);
             var approval = reply.RootElement;
             if (parse.GetValue(format) == "json")
             {
@@ -207,8 +204,8 @@ internal static class ApprovalCommands
             using var client = connection.CreateClient(parse, environment);
             var approvalId = parse.GetValue(id)!;
             var why = parse.GetValue(reason);
-            using var result = await client.PostAsync(
-                "v1/approvals/" + Uri.EscapeDataString(approvalId) + "/decisions",
+            using var result = await client.DecideAsync(
+                approvalId,
                 w =>
                 {
                     w.WriteStartObject();

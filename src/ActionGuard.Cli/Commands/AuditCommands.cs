@@ -73,7 +73,7 @@ internal static class AuditCommands
         checkpoint.SetAction(async (parse, cancellationToken) =>
         {
             using var client = connection.CreateClient(parse, environment);
-            using var reply = await client.GetAsync("v1/audit/checkpoints", cancellationToken).ConfigureAwait(false);
+            using var reply = await client.GetAuditCheckpointsAsync(cancellationToken).ConfigureAwait(false);
             var line = Json.Compact(reply.RootElement);
             if (parse.GetValue(output) is { } file)
             {
@@ -110,7 +110,7 @@ internal static class AuditCommands
                 return await VerifyAgainstCheckpointsAsync(client, environment, file, cancellationToken).ConfigureAwait(false);
             }
 
-            using var result = await client.GetAsync("v1/audit/verify", cancellationToken).ConfigureAwait(false);
+            using var result = await client.VerifyAuditAsync(cancellationToken).ConfigureAwait(false);
             var root = result.RootElement;
             var ok = root.TryGetProperty("ok", out var okValue) && okValue.ValueKind == JsonValueKind.True;
             var records = root.TryGetProperty("records", out var r) ? r.GetRawText() : "?";
@@ -240,9 +240,7 @@ internal static class AuditCommands
         long? after = 0;
         while (after is { } from)
         {
-            using var page = await client.GetAsync(
-                "v1/audit?after=" + from.ToString(CultureInfo.InvariantCulture) + "&limit=" + environment.AuditPageSize.ToString(CultureInfo.InvariantCulture),
-                cancellationToken).ConfigureAwait(false);
+            using var page = await client.ReadAuditAsync(from, environment.AuditPageSize, cancellationToken).ConfigureAwait(false);
             if (!page.RootElement.TryGetProperty("records", out var records) || records.ValueKind != JsonValueKind.Array)
             {
                 throw new CliException(ExitCodes.Refused, "error: the server's /v1/audit reply has no 'records'.");
