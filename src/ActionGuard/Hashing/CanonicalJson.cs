@@ -22,7 +22,7 @@ namespace ActionGuard.Hashing;
 /// exactly.)
 /// </para>
 /// </remarks>
-public static class CanonicalJson
+internal static class CanonicalJson
 {
     /// <summary>Returns the canonical UTF-8 bytes of <paramref name="element"/>.</summary>
     /// <param name="element">The JSON value to canonicalize.</param>

@@ -11,7 +11,7 @@ namespace ActionGuard.Hashing;
 /// decision token as <c>ag_request</c> and the agent compares it with the digest of the request it sent itself, so
 /// every field the decision was made on — what the reviewer was shown and what policy matched — is bound to the token.
 /// </summary>
-public static class RequestDigest
+internal static class RequestDigest
 {
     /// <summary>The decision-token claim that carries the digest.</summary>
     public const string ClaimName = "ag_request";

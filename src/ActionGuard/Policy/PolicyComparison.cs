@@ -1,7 +1,7 @@
 namespace ActionGuard.Policy;
 
 /// <summary>The comparison of a <see cref="PolicyThreshold"/>.</summary>
-public enum PolicyComparison
+internal enum PolicyComparison
 {
     /// <summary><c>&gt;</c></summary>
     GreaterThan,

@@ -1,7 +1,7 @@
 namespace ActionGuard.Policy;
 
 /// <summary>The result of one condition, or of a whole rule.</summary>
-public enum PolicyConditionOutcome
+internal enum PolicyConditionOutcome
 {
     /// <summary>The condition holds (the rule matches).</summary>
     True,

@@ -5,4 +5,4 @@ namespace ActionGuard.Policy;
 /// <param name="Expected">The glob or threshold, for example <c>s3://internal-*</c> or <c>&gt; 10000</c>.</param>
 /// <param name="Actual">The value found, or <see langword="null"/> when absent or unknown.</param>
 /// <param name="Outcome">Whether the condition holds.</param>
-public sealed record PolicyConditionResult(string Field, string Expected, string? Actual, PolicyConditionOutcome Outcome);
+internal sealed record PolicyConditionResult(string Field, string Expected, string? Actual, PolicyConditionOutcome Outcome);

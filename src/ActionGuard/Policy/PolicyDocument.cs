@@ -15,7 +15,7 @@ public sealed class PolicyDocument
     /// <param name="rules">The rules, in order.</param>
     /// <param name="source">Where the rules come from, for messages.</param>
     /// <exception cref="PolicyLoadException">A name is missing or repeated, or <see cref="PolicyRule.MinApprovals"/> is below 1.</exception>
-    public PolicyDocument(IEnumerable<PolicyRule> rules, string? source = null)
+    internal PolicyDocument(IEnumerable<PolicyRule> rules, string? source = null)
     {
         Guard.NotNull(rules);
         var list = rules.ToArray();
@@ -49,7 +49,7 @@ public sealed class PolicyDocument
     }
 
     /// <summary>Gets the rules, in order.</summary>
-    public IReadOnlyList<PolicyRule> Rules { get; }
+    internal IReadOnlyList<PolicyRule> Rules { get; }
 
     /// <summary>Gets where the rules come from (the file path), if known.</summary>
     public string? Source { get; }

@@ -1,7 +1,7 @@
 namespace ActionGuard.Policy;
 
 /// <summary>What a matching rule does with an action.</summary>
-public enum PolicyEffect
+internal enum PolicyEffect
 {
     /// <summary>People decide: <see cref="PolicyRule.MinApprovals"/> distinct approvers from <see cref="PolicyRule.ApproverGroups"/>.</summary>
     RequireApproval,

@@ -11,7 +11,7 @@ namespace ActionGuard.Policy;
 /// apply (deny, then require approval, then allow; the earliest on a tie), where no rule at all counts as
 /// require-approval with the server's defaults.
 /// </remarks>
-public sealed class PolicyEvaluation
+internal sealed class PolicyEvaluation
 {
     internal PolicyEvaluation(IReadOnlyList<PolicyRuleResult> rules, PolicyRule? matchedRule)
     {

@@ -4,7 +4,7 @@ using ActionGuard.Utils;
 namespace ActionGuard.Policy;
 
 /// <summary>Evaluates a <see cref="PolicyDocument"/>: first match wins. Thread-safe; the document is never changed.</summary>
-public sealed class PolicyEvaluator
+internal sealed class PolicyEvaluator
 {
     /// <summary>Initializes a new instance.</summary>
     /// <param name="document">The policy.</param>

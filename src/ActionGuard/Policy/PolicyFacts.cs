@@ -4,7 +4,7 @@ using ActionGuard.Utils;
 namespace ActionGuard.Policy;
 
 /// <summary>What a policy is evaluated against: the action as the evaluating side knows it.</summary>
-public sealed class PolicyFacts
+internal sealed class PolicyFacts
 {
     private const int MaxArgumentDepth = 8;
 

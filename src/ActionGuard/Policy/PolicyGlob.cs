@@ -9,7 +9,7 @@ namespace ActionGuard.Policy;
 /// A glob over a whole value, ordinal: <c>*</c> any run of characters, <c>?</c> one, <c>[abc]</c>, <c>[a-z]</c> and
 /// <c>[!abc]</c> one of (or none of) a set, <c>\</c> makes the next character literal.
 /// </summary>
-public sealed class PolicyGlob
+internal sealed class PolicyGlob
 {
     private readonly Regex _regex;
 

@@ -4,7 +4,7 @@ namespace ActionGuard.Policy;
 /// One rule of a <see cref="PolicyDocument"/>: every condition that is set must hold for the rule to match (an unset
 /// condition matches anything); the first matching rule applies.
 /// </summary>
-public sealed class PolicyRule
+internal sealed class PolicyRule
 {
     /// <summary>Gets the rule's name, unique in its document; decisions are recorded as made by <c>policy:&lt;name&gt;</c>.</summary>
     public required string Name { get; init; }

@@ -4,7 +4,7 @@ using ActionGuard.Utils;
 namespace ActionGuard.Policy;
 
 /// <summary>A numeric condition on a data-class count or an argument, written <c>"&gt; 10000"</c>.</summary>
-public sealed class PolicyThreshold
+internal sealed class PolicyThreshold
 {
     private PolicyThreshold(string key, PolicyComparison comparison, decimal value)
     {

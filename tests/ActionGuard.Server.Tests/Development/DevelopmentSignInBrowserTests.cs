@@ -33,7 +33,7 @@ public sealed class DevelopmentSignInBrowserTests(BrowserFixture fixture) : ICla
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = BrowserFixture.ScreenshotPath("dev-sign-in.png"), FullPage = true });
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 
-        await page.WaitForURLAsync(new Uri(server.BaseAddress, "review/" + id).AbsoluteUri);
+        await Expect(page).ToHaveURLAsync(new Uri(server.BaseAddress, "review/" + id).AbsoluteUri);
         await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Account" })).ToContainTextAsync("Signed in as alice");
         await Expect(page.Locator("#dev-mode")).ToContainTextAsync("Development mode");
         await Expect(page.Locator("#status")).ToHaveTextAsync("pending");

@@ -39,7 +39,7 @@ public sealed class ReviewBrowserTests(BrowserFixture fixture) : IClassFixture<B
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = BrowserFixture.ScreenshotPath("review-list.png"), FullPage = true });
 
         await link.ClickAsync();
-        await page.WaitForURLAsync(new Uri(host.BaseAddress, "review/" + id).AbsoluteUri);
+        await Expect(page).ToHaveURLAsync(new Uri(host.BaseAddress, "review/" + id).AbsoluteUri);
         await Expect(page.Locator("#status")).ToHaveTextAsync("pending");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Exporter.Export");
         Assert.DoesNotContain("sk-secret-value", await page.ContentAsync(), StringComparison.Ordinal);
@@ -135,7 +135,7 @@ public sealed class ReviewBrowserTests(BrowserFixture fixture) : IClassFixture<B
         Assert.StartsWith(Provider.Issuer + "/authorize?", page.Url, StringComparison.Ordinal);
         await page.GetByLabel("Username").FillAsync("alice");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(new Uri(host.BaseAddress, "review/" + id).AbsoluteUri);
+        await Expect(page).ToHaveURLAsync(new Uri(host.BaseAddress, "review/" + id).AbsoluteUri);
         await Expect(page.Locator("#status")).ToHaveTextAsync("pending");
         await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Account" })).ToContainTextAsync("Signed in as Alice");
     }
@@ -173,7 +173,7 @@ public sealed class ReviewBrowserTests(BrowserFixture fixture) : IClassFixture<B
 
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = Evil })).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = Evil }).ClickAsync();
-        await page.WaitForURLAsync(new Uri(host.BaseAddress, "review/" + id).AbsoluteUri);
+        await Expect(page).ToHaveURLAsync(new Uri(host.BaseAddress, "review/" + id).AbsoluteUri);
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Review request: " + Evil);
         Assert.Equal(0, await page.Locator("main img, main script").CountAsync());
@@ -195,7 +195,7 @@ public sealed class ReviewBrowserTests(BrowserFixture fixture) : IClassFixture<B
         await page.GotoAsync(new Uri(host.BaseAddress, path).AbsoluteUri);
         await page.GetByLabel("Username").FillAsync(user);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(new Uri(host.BaseAddress, path).AbsoluteUri);
+        await Expect(page).ToHaveURLAsync(new Uri(host.BaseAddress, path).AbsoluteUri);
     }
 
     private static async Task<string> WaitForPendingAsync(ServerHost host)
