@@ -36,6 +36,7 @@ public sealed class ProtocolTestServer : IAsyncDisposable
     private readonly Dictionary<ProtocolEndpoint, List<QueuedFault>> _faults = [];
     private readonly List<RequestWaiter> _waiters = [];
     private KestrelTestServer? _kestrel;
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "ag-protocol-tests", Guid.NewGuid().ToString("N"));
     private InMemoryApprovalBackend? _backend;
 
     private ProtocolTestServer()
@@ -87,7 +88,7 @@ public sealed class ProtocolTestServer : IAsyncDisposable
         server._kestrel = await KestrelTestServer.StartAsync(
             builder =>
             {
-                builder.Configuration.AddInMemoryCollection(Settings(options));
+                builder.Configuration.AddInMemoryCollection(Settings(options, server._dataDirectory));
                 builder.Services.AddSingleton(options.TimeProvider);
                 InMemoryApprovalBackend.AddToServer(builder.Services);
                 builder.Services.AddActionGuardServer(builder.Configuration);
@@ -179,6 +180,10 @@ public sealed class ProtocolTestServer : IAsyncDisposable
         }
 
         _backend?.Dispose();
+        if (Directory.Exists(_dataDirectory))
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
     }
 
     private static ProtocolEndpoint Classify(string method, string path)
@@ -199,13 +204,14 @@ public sealed class ProtocolTestServer : IAsyncDisposable
         };
     }
 
-    private static Dictionary<string, string?> Settings(InMemoryApprovalBackendOptions options)
+    // The store is in memory; the folder only holds what the host keeps beside its data (data-protection keys).
+    private static Dictionary<string, string?> Settings(InMemoryApprovalBackendOptions options, string dataDirectory)
     {
         var settings = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
             ["ActionGuard:Issuer"] = options.Issuer.AbsoluteUri.TrimEnd('/'),
             ["ActionGuard:ReviewUrlBase"] = new Uri(options.Issuer, "approvals").AbsoluteUri,
-            ["ActionGuard:DataDirectory"] = Path.GetTempPath(),
+            ["ActionGuard:DataDirectory"] = dataDirectory,
             ["ActionGuard:DefaultTtl"] = options.DefaultTtl.ToString("c", CultureInfo.InvariantCulture),
             ["ActionGuard:ClaimWindow"] = options.ClaimWindow.ToString("c", CultureInfo.InvariantCulture),
             ["ActionGuard:TokenLifetime"] = options.TokenLifetime.ToString("c", CultureInfo.InvariantCulture),
