@@ -9,6 +9,7 @@ using ActionGuard.Server.Policy;
 using ActionGuard.Server.Store;
 using ActionGuard.Server.Tokens;
 using ActionGuard.Server.Waiting;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -33,6 +34,7 @@ internal sealed class ApprovalService
     private readonly PersonDirectory _people;
     private readonly IApprovalObserver[] _observers;
     private readonly IPolicyOverride[] _policyOverrides;
+    private readonly CancellationToken _stopping;
 
     public ApprovalService(
         IApprovalStore store,
@@ -47,8 +49,12 @@ internal sealed class ApprovalService
         Notifier notifier,
         PersonDirectory people,
         IEnumerable<IApprovalObserver> observers,
-        IEnumerable<IPolicyOverride> policyOverrides)
+        IEnumerable<IPolicyOverride> policyOverrides,
+        IHostApplicationLifetime? lifetime = null)
     {
+        // A stopping host ends every long poll and event stream at once with what is current: the agent asks again (of
+        // this server when it is back, or of another) instead of the stop waiting out the open requests.
+        _stopping = lifetime?.ApplicationStopping ?? CancellationToken.None;
         _observers = [.. observers];
         _policyOverrides = [.. policyOverrides];
         _people = people;
@@ -231,16 +237,22 @@ internal sealed class ApprovalService
             }
 
             var remaining = wait - _timeProvider.GetElapsedTime(deadline);
-            if (remaining <= TimeSpan.Zero)
+            if (remaining <= TimeSpan.Zero || _stopping.IsCancellationRequested)
             {
+                _signals.Forget(id, changed);
                 return record;
             }
 
             try
             {
-                await changed.WaitAsync(remaining, _timeProvider, cancellationToken).ConfigureAwait(false);
+                using var stoppingOrCancelled = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping);
+                await changed.WaitAsync(remaining, _timeProvider, stoppingOrCancelled.Token).ConfigureAwait(false);
             }
             catch (TimeoutException)
+            {
+                return await GetAsync(id, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 return await GetAsync(id, cancellationToken).ConfigureAwait(false);
             }
@@ -300,13 +312,23 @@ internal sealed class ApprovalService
 
                 while (true)
                 {
+                    if (_stopping.IsCancellationRequested)
+                    {
+                        yield break;
+                    }
+
                     try
                     {
-                        await changed.WaitAsync(keepAlive, _timeProvider, cancellationToken).ConfigureAwait(false);
+                        using var stoppingOrCancelled = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping);
+                        await changed.WaitAsync(keepAlive, _timeProvider, stoppingOrCancelled.Token).ConfigureAwait(false);
                         break;
                     }
                     catch (TimeoutException)
                     {
+                    }
+                    catch (OperationCanceledException) when (_stopping.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                    {
+                        yield break;
                     }
 
                     yield return null;
