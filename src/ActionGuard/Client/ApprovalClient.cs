@@ -359,6 +359,23 @@ public class ApprovalClient : IDisposable
     private static bool IsFinal(ApprovalStatus status) => status is
         ApprovalStatus.Denied or ApprovalStatus.Expired or ApprovalStatus.Cancelled or ApprovalStatus.Succeeded or ApprovalStatus.Failed;
 
+    /// <summary>
+    /// Whether <paramref name="exception"/> says the backend could not be reached or is down for a moment (refused or reset
+    /// connections, timeouts, an open circuit, 502/503/504) — as a restart looks — rather than that it answered in a way
+    /// the protocol does not allow (malformed or unexpected replies, TLS set up wrongly, other statuses).
+    /// </summary>
+    internal static bool IsOutage(ApprovalBackendUnavailableException exception) => exception.StatusCode switch
+    {
+        HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout => true,
+        null => exception.InnerException switch
+        {
+            HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } => false,
+            HttpRequestException { StatusCode: null } or IOException or TimeoutRejectedException or BrokenCircuitException or OperationCanceledException => true,
+            _ => false,
+        },
+        _ => false,
+    };
+
     // Faults that mean "the backend or the path to it failed" (as opposed to a bug in the caller).
     private static bool IsFault(Exception exception) =>
         exception is HttpRequestException or IOException or JsonException or ExecutionRejectedException or OperationCanceledException;

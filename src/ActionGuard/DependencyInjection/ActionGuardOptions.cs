@@ -44,6 +44,14 @@ public sealed class ActionGuardOptions
     /// <summary>Gets or sets how long one long poll may be held by the backend (1 to 60 seconds). Default 30 seconds.</summary>
     public TimeSpan LongPollWait { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Gets or sets how long a call waiting for a decision keeps asking while the backend cannot be reached (connection
+    /// refused or reset, timeouts, an open circuit, 502/503/504), so that a restart of the backend does not fail the
+    /// wait; never past the request's expiry or <see cref="DefaultTimeout"/>. A reply that breaks the protocol still fails
+    /// at once. <see cref="TimeSpan.Zero"/> fails at the first outage, after the request's own retries. Default 5 minutes.
+    /// </summary>
+    public TimeSpan BackendOutageTolerance { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Gets or sets the clock skew tolerated when checking token lifetimes. Default 30 seconds.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 

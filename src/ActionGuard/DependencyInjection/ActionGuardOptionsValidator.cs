@@ -43,6 +43,11 @@ internal sealed class ActionGuardOptionsValidator : IValidateOptions<ActionGuard
             failures.Add($"ActionGuard:DefaultTimeout must be positive (was {options.DefaultTimeout}).");
         }
 
+        if (options.BackendOutageTolerance < TimeSpan.Zero || options.BackendOutageTolerance > TimeSpan.FromHours(24))
+        {
+            failures.Add($"ActionGuard:BackendOutageTolerance must be between 0 and 24 hours (was {options.BackendOutageTolerance}).");
+        }
+
         if (options.LongPollWait < TimeSpan.FromSeconds(1) || options.LongPollWait > MaxLongPollWait)
         {
             failures.Add($"ActionGuard:LongPollWait must be between 1 and 60 seconds (was {options.LongPollWait}).");

@@ -25,6 +25,8 @@ internal sealed class DefaultActionGuard : IActionGuard
     // Immutable, so one instance serves every successful call.
     private static readonly ApprovalOutcome Succeeded = new() { Status = OutcomeStatus.Succeeded };
 
+    private static readonly TimeSpan MaxOutageBackoff = TimeSpan.FromSeconds(5);
+
     private readonly ApprovalClient _client;
     private readonly DecisionTokenVerifier _verifier;
     private readonly ActionHasher _hasher;
@@ -202,9 +204,37 @@ internal sealed class DefaultActionGuard : IActionGuard
                 GuardLog.WaitingForApproval(_logger, approval.Id, action.Kind, action.Name, approval.ReviewUrl?.AbsoluteUri ?? "(the backend gives no review URL)");
             }
 
+            long? outageStarted = null;
+            var outageAttempt = 0;
             while (approval.Status == ApprovalStatus.Pending)
             {
-                var next = await _client.GetApprovalAsync(approvalId, _options.LongPollWait, waitToken).ConfigureAwait(false);
+                Approval next;
+                try
+                {
+                    next = await _client.GetApprovalAsync(approvalId, _options.LongPollWait, waitToken).ConfigureAwait(false);
+                }
+                catch (ApprovalBackendUnavailableException ex) when (ApprovalClient.IsOutage(ex))
+                {
+                    // A backend restarting (or briefly unreachable) is waited out, within the tolerance and the request's
+                    // expiry; nothing runs meanwhile, and a reply that breaks the protocol still fails at once.
+                    outageStarted ??= _timeProvider.GetTimestamp();
+                    if (outageAttempt == 0)
+                    {
+                        GuardLog.BackendUnreachableWhileWaiting(_logger, approvalId, action.Name, _options.BackendOutageTolerance);
+                    }
+
+                    var outage = _timeProvider.GetElapsedTime(outageStarted.Value);
+                    if (outage >= _options.BackendOutageTolerance || (approval.ExpiresAt is { } expiresAt && _timeProvider.GetUtcNow() >= expiresAt))
+                    {
+                        throw;
+                    }
+
+                    await Task.Delay(OutageBackoff(outageAttempt++), _timeProvider, waitToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                outageStarted = null;
+                outageAttempt = 0;
                 if (!string.Equals(next.Id, approvalId, StringComparison.Ordinal))
                 {
                     throw new ApprovalBackendUnavailableException($"The backend answered with approval '{next.Id}' when asked for '{approvalId}'.", null);
@@ -500,6 +530,14 @@ internal sealed class DefaultActionGuard : IActionGuard
         ApprovalStatus.Failed => nameof(ApprovalStatus.Failed),
         _ => status.ToString(),
     };
+
+    // Between reads during an outage: doubling from the resilience base delay, at most 5 seconds.
+    private TimeSpan OutageBackoff(int attempt)
+    {
+        var baseDelay = _options.Resilience.RetryBaseDelay > TimeSpan.Zero ? _options.Resilience.RetryBaseDelay : TimeSpan.FromMilliseconds(100);
+        var delay = baseDelay * Math.Pow(2, Math.Min(attempt, 16));
+        return delay > MaxOutageBackoff ? MaxOutageBackoff : delay;
+    }
 
     private readonly record struct ApprovedAction(VerifiedDecision Verified);
 

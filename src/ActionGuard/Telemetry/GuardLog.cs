@@ -61,6 +61,10 @@ internal static partial class GuardLog
         Message = "A pending-approval entry (approval {ApprovalId}) for {ActionName} was discarded: {Reason}; the action asks anew.")]
     public static partial void PendingEntryDiscarded(ILogger logger, string approvalId, string actionName, string reason);
 
+    [LoggerMessage(EventId = 1015, EventName = "BackendUnreachableWhileWaiting", Level = LogLevel.Warning,
+        Message = "The approval backend cannot be reached while {ActionName} waits for approval {ApprovalId}; asking again for up to {Tolerance}. Nothing runs meanwhile.")]
+    public static partial void BackendUnreachableWhileWaiting(ILogger logger, string approvalId, string actionName, TimeSpan tolerance);
+
     [LoggerMessage(EventId = 1014, EventName = "WaitingForApproval", Level = LogLevel.Information,
         Message = "Approval {ApprovalId} for {ActionKind} {ActionName} is waiting for a person; review it at {ReviewUrl}.")]
     public static partial void WaitingForApproval(ILogger logger, string approvalId, string actionKind, string actionName, string reviewUrl);

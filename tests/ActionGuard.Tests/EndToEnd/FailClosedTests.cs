@@ -78,17 +78,54 @@ public sealed class FailClosedTests
     }
 
     [Fact]
-    public async Task Connection_dropped_while_the_agent_waits_fails_closed_after_the_retries()
+    public async Task Connection_dropped_while_the_agent_waits_fails_closed_after_the_retries_without_an_outage_tolerance()
     {
         await using var server = await ProtocolTestServer.StartAsync();
         server.Backend.RespondWith(ApprovalScript.NeverAnswer());
         server.InjectFault(ProtocolEndpoint.GetApproval, ServerFault.DropConnection(), times: 10);
-        await using var agent = TestAgent.Create(server);
+        await using var agent = TestAgent.Create(server, configure: o => o.BackendOutageTolerance = TimeSpan.Zero);
 
         var ex = await Assert.ThrowsAsync<ApprovalBackendUnavailableException>(() => agent.ExportAsync());
 
         Assert.Equal(server.Backend.Approvals.Single().Id, ex.ApprovalId);
         Assert.Equal(3, server.CountRequests(ProtocolEndpoint.GetApproval));
+        Assert.Equal(0, server.CountRequests(ProtocolEndpoint.Claim));
+        Assert.Equal(0, agent.Log.Count);
+    }
+
+    [Fact]
+    public async Task A_backend_outage_while_the_agent_waits_is_waited_out_and_the_call_runs_once_approved()
+    {
+        await using var server = await ProtocolTestServer.StartAsync();
+        server.Backend.RespondWith(ApprovalScript.NeverAnswer());
+
+        // Three reads in a row fail every attempt, as while the backend restarts; then it answers again.
+        server.InjectFault(ProtocolEndpoint.GetApproval, ServerFault.DropConnection(), times: 9);
+        await using var agent = TestAgent.Create(server);
+
+        var export = agent.ExportAsync();
+        var pending = await server.Backend.WaitForRequestAsync();
+        await server.Backend.ApproveAsync(pending.Id, "alice@example.com");
+
+        Assert.Equal(Exporter.RowsExported, await export);
+        Assert.Equal(1, agent.Log.Count);
+        Assert.True(server.CountRequests(ProtocolEndpoint.GetApproval) >= 10);
+        Assert.Equal(1, server.CountRequests(ProtocolEndpoint.Claim));
+        Assert.Equal(ApprovalStatus.Succeeded, server.Backend.GetApproval(pending.Id).Status);
+    }
+
+    [Fact]
+    public async Task An_outage_longer_than_the_tolerance_fails_closed_and_nothing_runs()
+    {
+        await using var server = await ProtocolTestServer.StartAsync();
+        server.Backend.RespondWith(ApprovalScript.NeverAnswer());
+        server.InjectFault(ProtocolEndpoint.GetApproval, ServerFault.DropConnection(), times: 100_000);
+        await using var agent = TestAgent.Create(server, configure: o => o.BackendOutageTolerance = TimeSpan.FromMilliseconds(300));
+
+        var ex = await Assert.ThrowsAsync<ApprovalBackendUnavailableException>(() => agent.ExportAsync());
+
+        Assert.Equal(server.Backend.Approvals.Single().Id, ex.ApprovalId);
+        Assert.True(server.CountRequests(ProtocolEndpoint.GetApproval) > 3);
         Assert.Equal(0, server.CountRequests(ProtocolEndpoint.Claim));
         Assert.Equal(0, agent.Log.Count);
     }

@@ -202,12 +202,40 @@ public sealed class DefaultActionGuardTests : IDisposable
     [Fact]
     public async Task Backend_failing_while_waiting_fails_closed_with_the_approval_id()
     {
+        _options.BackendOutageTolerance = TimeSpan.Zero;
         _client.PollFault = new ApprovalBackendUnavailableException("503", HttpStatusCode.ServiceUnavailable);
 
         var ex = await Assert.ThrowsAsync<ApprovalBackendUnavailableException>(() => RunGuarded(Export()));
 
         Assert.Equal("apr_1", ex.ApprovalId);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ex.StatusCode);
+        Assert.Equal(0, _runs);
+    }
+
+    [Fact]
+    public async Task A_backend_that_stays_down_past_the_tolerance_fails_closed_and_the_last_fault_is_reported()
+    {
+        _options.BackendOutageTolerance = TimeSpan.FromMilliseconds(200);
+        _options.Resilience.RetryBaseDelay = TimeSpan.FromMilliseconds(5);
+        _client.PollFault = new ApprovalBackendUnavailableException("503", HttpStatusCode.ServiceUnavailable);
+
+        var ex = await Assert.ThrowsAsync<ApprovalBackendUnavailableException>(() => RunGuarded(Export()));
+
+        Assert.Equal("apr_1", ex.ApprovalId);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ex.StatusCode);
+        Assert.True(_client.Polls.Count > 1, "the wait asked again during the outage");
+        Assert.Equal(0, _runs);
+    }
+
+    [Fact]
+    public async Task A_reply_that_breaks_the_protocol_while_waiting_fails_at_once_whatever_the_tolerance()
+    {
+        _client.PollFault = new ApprovalBackendUnavailableException("The reply is not a valid Approval.", null, new System.Text.Json.JsonException("bad"));
+
+        var ex = await Assert.ThrowsAsync<ApprovalBackendUnavailableException>(() => RunGuarded(Export()));
+
+        Assert.Single(_client.Polls);
+        Assert.IsType<System.Text.Json.JsonException>(ex.InnerException);
         Assert.Equal(0, _runs);
     }
 
