@@ -1,4 +1,6 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
@@ -21,7 +23,11 @@ public sealed class AddRequiresApprovalCodeFixProvider : CodeFixProvider
         RuleIdentifiers.UnguardedDataExport, RuleIdentifiers.UnguardedPermissionChange, RuleIdentifiers.UnguardedInfrastructureMutation);
 
     /// <inheritdoc/>
-    public override FixAllProvider? GetFixAllProvider() => null;
+    /// <remarks>
+    /// Fix All (and <c>dotnet format analyzers</c>) gives each method one attribute, the kind of its first finding:
+    /// the attribute is single-use, so a method that also does another kind of thing keeps that finding to decide on.
+    /// </remarks>
+    public override FixAllProvider? GetFixAllProvider() => FixAllProvider.Create(FixAllInDocumentAsync);
 
     /// <inheritdoc/>
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -34,9 +40,7 @@ public sealed class AddRequiresApprovalCodeFixProvider : CodeFixProvider
                 continue;
             }
 
-            // Only where the method's own body runs the call: a lambda or local function may run outside it.
-            var owner = node.FirstAncestorOrSelf<SyntaxNode>(n => n is MethodDeclarationSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax);
-            if (owner is not MethodDeclarationSyntax method)
+            if (EnclosingMethod(node) is not { } method)
             {
                 continue;
             }
@@ -53,24 +57,61 @@ public sealed class AddRequiresApprovalCodeFixProvider : CodeFixProvider
     private static async Task<Document> AddAttributeAsync(Document document, MethodDeclarationSyntax method, string kind, CancellationToken cancellationToken)
     {
         var root = (CompilationUnitSyntax)(await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
+        root = root.ReplaceNode(method, WithAttribute(method, kind));
+        return document.WithSyntaxRoot(CodeFixHelpers.AddUsing(root, "ActionGuard"));
+    }
+
+    private static async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics)
+    {
+        if (await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false) is not CompilationUnitSyntax root)
+        {
+            return document;
+        }
+
+        var kinds = new Dictionary<MethodDeclarationSyntax, string>();
+        foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
+        {
+            if (CodeFixHelpers.KindOf(diagnostic) is { } kind
+                && EnclosingMethod(root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true)) is { } method
+                && !kinds.ContainsKey(method)
+                && !method.AttributeLists.SelectMany(l => l.Attributes).Any(IsRequiresApproval))
+            {
+                kinds.Add(method, kind);
+            }
+        }
+
+        if (kinds.Count == 0)
+        {
+            return document;
+        }
+
+        root = root.ReplaceNodes(kinds.Keys, (original, rewritten) => WithAttribute(rewritten, kinds[original]));
+        return document.WithSyntaxRoot(CodeFixHelpers.AddUsing(root, "ActionGuard"));
+    }
+
+    // Only where the method's own body runs the call: a lambda or local function may run outside it.
+    private static MethodDeclarationSyntax? EnclosingMethod(SyntaxNode node) =>
+        node.FirstAncestorOrSelf<SyntaxNode>(n => n is MethodDeclarationSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax) as MethodDeclarationSyntax;
+
+    private static bool IsRequiresApproval(AttributeSyntax attribute) =>
+        attribute.Name.ToString() is "RequiresApproval" or "RequiresApprovalAttribute" or "ActionGuard.RequiresApproval" or "ActionGuard.RequiresApprovalAttribute";
+
+    private static MethodDeclarationSyntax WithAttribute(MethodDeclarationSyntax method, string kind)
+    {
         var attribute = SyntaxFactory.AttributeList(SyntaxFactory.SingletonSeparatedList(
             SyntaxFactory.Attribute(
                 SyntaxFactory.IdentifierName("RequiresApproval"),
                 SyntaxFactory.ParseAttributeArgumentList($"(ActionKind.{kind})"))));
+        if (method.AttributeLists.Count > 0)
+        {
+            return method.WithAttributeLists(method.AttributeLists.Add(attribute.WithAdditionalAnnotations(Formatter.Annotation)));
+        }
 
         // The attribute takes the method's leading trivia (indentation, comments); the method keeps only its indentation.
         var leading = method.GetLeadingTrivia();
-        var updated = method
+        return method
             .WithoutLeadingTrivia()
             .WithAttributeLists(method.AttributeLists.Insert(0, attribute.WithLeadingTrivia(leading).WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed)))
             .WithAdditionalAnnotations(Formatter.Annotation);
-        if (method.AttributeLists.Count > 0)
-        {
-            updated = method.WithAttributeLists(method.AttributeLists.Add(attribute.WithAdditionalAnnotations(Formatter.Annotation)));
-        }
-
-        root = root.ReplaceNode(method, updated);
-        root = CodeFixHelpers.AddUsing(root, "ActionGuard");
-        return document.WithSyntaxRoot(root);
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
@@ -25,7 +26,8 @@ public sealed class WrapInGuardCodeFixProvider : CodeFixProvider
         RuleIdentifiers.UnguardedDataExport, RuleIdentifiers.UnguardedPermissionChange, RuleIdentifiers.UnguardedInfrastructureMutation);
 
     /// <inheritdoc/>
-    public override FixAllProvider? GetFixAllProvider() => null;
+    /// <remarks>Fix All (and <c>dotnet format analyzers</c>) wraps every flagged statement once, each in the guard in its scope.</remarks>
+    public override FixAllProvider? GetFixAllProvider() => FixAllProvider.Create(FixAllInDocumentAsync);
 
     /// <inheritdoc/>
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -39,29 +41,64 @@ public sealed class WrapInGuardCodeFixProvider : CodeFixProvider
 
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (CodeFixHelpers.KindOf(diagnostic) is not { } kind
-                || root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<StatementSyntax>() is not ExpressionStatementSyntax { Parent: BlockSyntax } statement
-                || statement.FirstAncestorOrSelf<MethodDeclarationSyntax>() is not { } method
-                || !method.Modifiers.Any(SyntaxKind.AsyncKeyword)
-                || statement.Ancestors().Any(a => a is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
-            {
-                continue;
-            }
-
-            var guard = model.LookupSymbols(statement.SpanStart)
-                .FirstOrDefault(s => SymbolEqualityComparer.Default.Equals(TypeOf(s), guardType) && s is not IMethodSymbol);
-            if (guard is null)
+            if (Plan(root, model, guardType, diagnostic) is not { } plan)
             {
                 continue;
             }
 
             context.RegisterCodeFix(
                 CodeAction.Create(
-                    $"Run in '{guard.Name}.ExecuteAsync' as {kind}",
-                    ct => WrapAsync(context.Document, statement, method, model, guard.Name, kind, ct),
-                    equivalenceKey: "WrapInGuard" + kind),
+                    $"Run in '{plan.GuardName}.ExecuteAsync' as {plan.Kind}",
+                    ct => WrapAsync(context.Document, plan, model, ct),
+                    equivalenceKey: "WrapInGuard" + plan.Kind),
                 diagnostic);
         }
+    }
+
+    private static async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics)
+    {
+        var root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        var model = await document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is not CompilationUnitSyntax unit || model is null || model.Compilation.GetTypeByMetadataName("ActionGuard.IActionGuard") is not { } guardType)
+        {
+            return document;
+        }
+
+        var wrapped = new Dictionary<ExpressionStatementSyntax, StatementSyntax>();
+        foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
+        {
+            if (Plan(unit, model, guardType, diagnostic) is { } plan && !wrapped.ContainsKey(plan.Statement))
+            {
+                wrapped.Add(plan.Statement, Wrapped(plan, model, context.CancellationToken));
+            }
+        }
+
+        if (wrapped.Count == 0)
+        {
+            return document;
+        }
+
+        unit = unit.ReplaceNodes(wrapped.Keys, (original, _) => wrapped[original]);
+        unit = CodeFixHelpers.AddUsing(unit, "ActionGuard");
+        unit = CodeFixHelpers.AddUsing(unit, "System.Threading.Tasks");
+        return document.WithSyntaxRoot(unit);
+    }
+
+    // Where the statement can be wrapped: a plain statement in a block of an async method, with an IActionGuard in scope.
+    private static WrapPlan? Plan(SyntaxNode root, SemanticModel model, INamedTypeSymbol guardType, Diagnostic diagnostic)
+    {
+        if (CodeFixHelpers.KindOf(diagnostic) is not { } kind
+            || root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<StatementSyntax>() is not ExpressionStatementSyntax { Parent: BlockSyntax } statement
+            || statement.FirstAncestorOrSelf<MethodDeclarationSyntax>() is not { } method
+            || !method.Modifiers.Any(SyntaxKind.AsyncKeyword)
+            || statement.Ancestors().Any(a => a is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+        {
+            return null;
+        }
+
+        var guard = model.LookupSymbols(statement.SpanStart)
+            .FirstOrDefault(s => SymbolEqualityComparer.Default.Equals(TypeOf(s), guardType) && s is not IMethodSymbol);
+        return guard is null ? null : new WrapPlan(statement, method, guard.Name, kind);
     }
 
     private static ITypeSymbol? TypeOf(ISymbol symbol) => symbol switch
@@ -73,16 +110,21 @@ public sealed class WrapInGuardCodeFixProvider : CodeFixProvider
         _ => null,
     };
 
-    private static async Task<Document> WrapAsync(
-        Document document,
-        ExpressionStatementSyntax statement,
-        MethodDeclarationSyntax method,
-        SemanticModel model,
-        string guardName,
-        string kind,
-        CancellationToken cancellationToken)
+    private static async Task<Document> WrapAsync(Document document, WrapPlan plan, SemanticModel model, CancellationToken cancellationToken)
     {
         var root = (CompilationUnitSyntax)(await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
+        root = root.ReplaceNode(plan.Statement, Wrapped(plan, model, cancellationToken));
+        root = CodeFixHelpers.AddUsing(root, "ActionGuard");
+        root = CodeFixHelpers.AddUsing(root, "System.Threading.Tasks");
+        return document.WithSyntaxRoot(root);
+    }
+
+    private static StatementSyntax Wrapped(WrapPlan plan, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var statement = plan.Statement;
+        var method = plan.Method;
+        var guardName = plan.GuardName;
+        var kind = plan.Kind;
         var typeName = method.FirstAncestorOrSelf<TypeDeclarationSyntax>()?.Identifier.ValueText;
         var actionName = typeName is null ? method.Identifier.ValueText : typeName + "." + method.Identifier.ValueText;
 
@@ -115,13 +157,27 @@ public sealed class WrapInGuardCodeFixProvider : CodeFixProvider
             builder.Append(indent).Append("    ").Append(tokenParameter.Name).Append(");").Append(newLine);
         }
 
-        var wrapped = SyntaxFactory.ParseStatement(builder.ToString().Trim())
+        return SyntaxFactory.ParseStatement(builder.ToString().Trim())
             .WithLeadingTrivia(statement.GetLeadingTrivia())
             .WithTrailingTrivia(statement.GetTrailingTrivia());
+    }
 
-        root = root.ReplaceNode(statement, wrapped);
-        root = CodeFixHelpers.AddUsing(root, "ActionGuard");
-        root = CodeFixHelpers.AddUsing(root, "System.Threading.Tasks");
-        return document.WithSyntaxRoot(root);
+    private sealed class WrapPlan
+    {
+        public WrapPlan(ExpressionStatementSyntax statement, MethodDeclarationSyntax method, string guardName, string kind)
+        {
+            Statement = statement;
+            Method = method;
+            GuardName = guardName;
+            Kind = kind;
+        }
+
+        public ExpressionStatementSyntax Statement { get; }
+
+        public MethodDeclarationSyntax Method { get; }
+
+        public string GuardName { get; }
+
+        public string Kind { get; }
     }
 }

@@ -92,6 +92,62 @@ public sealed class CodeFixTests
     }
 
     [Fact]
+    public async Task Fix_All_adds_one_attribute_per_method_with_the_kind_of_its_first_finding()
+    {
+        var left = await Verifier.VerifyFixAllAsync("""
+            using System.Threading.Tasks;
+            using Amazon.S3;
+            using Amazon.S3.Model;
+
+            public class Exporter(IAmazonS3 s3)
+            {
+                public async Task Export(PutObjectRequest request)
+                {
+                    await s3.PutObjectAsync(request);
+                    await s3.PutObjectAsync(request);
+                }
+
+                public Task Share() => s3.PutACLAsync(new PutACLRequest());
+
+                public async Task Both(PutObjectRequest request)
+                {
+                    await s3.PutObjectAsync(request);
+                    await s3.PutACLAsync(new PutACLRequest());
+                }
+            }
+            """, ["AG0001", "AG0002"], new AddRequiresApprovalCodeFixProvider(), "FixAll_AddRequiresApproval", options: S3);
+
+        // The attribute is single-use: the method doing two kinds of thing keeps its other finding to decide on.
+        var remaining = Assert.Single(left, d => d.Id is "AG0001" or "AG0002");
+        Assert.Equal("AG0002", remaining.Id);
+    }
+
+    [Fact]
+    public async Task Fix_All_wraps_every_flagged_statement_once()
+    {
+        var left = await Verifier.VerifyFixAllAsync("""
+            using System.Threading;
+            using System.Threading.Tasks;
+            using ActionGuard;
+            using Amazon.S3;
+            using Amazon.S3.Model;
+
+            public class Exporter(IAmazonS3 s3, IActionGuard guard)
+            {
+                public async Task Export(PutObjectRequest request, CancellationToken cancellationToken)
+                {
+                    await s3.PutObjectAsync(request, cancellationToken);
+                    var between = 1;
+                    await s3.PutACLAsync(new PutACLRequest(), cancellationToken);
+                }
+            }
+            """, ["AG0001", "AG0002"], new WrapInGuardCodeFixProvider(), "FixAll_WrapInGuard", options: S3);
+
+        Assert.DoesNotContain(left, d => d.Id is "AG0001" or "AG0002");
+        Assert.DoesNotContain(left, d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
+    }
+
+    [Fact]
     public async Task No_wrap_is_offered_without_a_guard_in_scope_or_outside_async_methods()
     {
         foreach (var source in new[]

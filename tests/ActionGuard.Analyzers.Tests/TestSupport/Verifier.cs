@@ -145,6 +145,53 @@ internal static class Verifier
         var fixedDocument = changed.GetDocument(document.Id)!;
         var fixedText = (await fixedDocument.GetTextAsync()).ToString().ReplaceLineEndings("\n");
 
+        await CompareWithGoldenAsync(fixedText, goldenName, callerPath);
+
+        // The fixed code must compile and the finding must be gone.
+        var fixedProject = fixedDocument.Project;
+        var after = await GetDiagnosticsAsync(fixedProject, options);
+        Assert.True(
+            after.Count(d => d.Id == diagnosticId) < diagnostics.Count(d => d.Id == diagnosticId),
+            "The fix did not remove the diagnostic:\n" + string.Join("\n", after));
+    }
+
+    /// <summary>
+    /// Applies <paramref name="provider"/>'s Fix All to every finding of <paramref name="diagnosticIds"/> in the document,
+    /// as an IDE or <c>dotnet format analyzers</c> does, compares the result with a golden file, and returns the findings
+    /// left after it.
+    /// </summary>
+    public static async Task<ImmutableArray<Diagnostic>> VerifyFixAllAsync(
+        string source,
+        string[] diagnosticIds,
+        CodeFixProvider provider,
+        string goldenName,
+        TestOptions? options = null,
+        [CallerFilePath] string callerPath = "")
+    {
+        options ??= new TestOptions();
+        var project = CreateProject(source, options);
+        var diagnostics = await GetDiagnosticsAsync(project, options);
+        var document = project.Documents.Single(d => d.FilePath == Directory + "Test0.cs");
+        var fixAll = provider.GetFixAllProvider() ?? throw new Xunit.Sdk.XunitException($"{provider.GetType().Name} offers no Fix All.");
+        Assert.Contains(FixAllScope.Document, fixAll.GetSupportedFixAllScopes());
+        var context = new FixAllContext(
+            document,
+            provider,
+            FixAllScope.Document,
+            codeActionEquivalenceKey: null,
+            diagnosticIds,
+            new FoundDiagnostics([.. diagnostics.Where(d => diagnosticIds.Contains(d.Id))]),
+            CancellationToken.None);
+        var action = await fixAll.GetFixAsync(context) ?? throw new Xunit.Sdk.XunitException("Fix All produced no change.");
+        var operations = await action.GetOperationsAsync(CancellationToken.None);
+        var fixedDocument = operations.OfType<ApplyChangesOperation>().Single().ChangedSolution.GetDocument(document.Id)!;
+        var fixedText = (await fixedDocument.GetTextAsync()).ToString().ReplaceLineEndings("\n");
+        await CompareWithGoldenAsync(fixedText, goldenName, callerPath);
+        return await GetDiagnosticsAsync(fixedDocument.Project, options);
+    }
+
+    private static async Task CompareWithGoldenAsync(string fixedText, string goldenName, string callerPath)
+    {
         var goldenPath = Path.Combine(ActionGuard.TestSupport.SourceFiles.DirectoryOf(callerPath), "Golden", goldenName + ".verified.cs");
         if (!File.Exists(goldenPath))
         {
@@ -158,13 +205,6 @@ internal static class Verifier
             await File.WriteAllTextAsync(Path.ChangeExtension(goldenPath, null).Replace(".verified", ".received", StringComparison.Ordinal) + ".cs", fixedText);
             throw new Xunit.Sdk.XunitException($"The fix output differs from {goldenName}.verified.cs:\n{fixedText}");
         }
-
-        // The fixed code must compile and the finding must be gone.
-        var fixedProject = fixedDocument.Project;
-        var after = await GetDiagnosticsAsync(fixedProject, options);
-        Assert.True(
-            after.Count(d => d.Id == diagnosticId) < diagnostics.Count(d => d.Id == diagnosticId),
-            "The fix did not remove the diagnostic:\n" + string.Join("\n", after));
     }
 
     private static string Describe(IEnumerable<(string Id, TextSpan Span)> diagnostics, string source) =>
@@ -181,5 +221,18 @@ internal static class Verifier
         });
         var sdk = typeof(RequiresApprovalAttribute).Assembly.Location;
         return [.. framework.Append(sdk).Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))];
+    }
+
+    // The findings of one analysis, handed to a Fix All as an IDE would.
+    private sealed class FoundDiagnostics(ImmutableArray<Diagnostic> diagnostics) : FixAllContext.DiagnosticProvider
+    {
+        public override Task<IEnumerable<Diagnostic>> GetAllDiagnosticsAsync(Project project, CancellationToken cancellationToken) =>
+            Task.FromResult<IEnumerable<Diagnostic>>(diagnostics);
+
+        public override Task<IEnumerable<Diagnostic>> GetDocumentDiagnosticsAsync(Document document, CancellationToken cancellationToken) =>
+            Task.FromResult<IEnumerable<Diagnostic>>([.. diagnostics.Where(d => d.Location.SourceTree?.FilePath == document.FilePath)]);
+
+        public override Task<IEnumerable<Diagnostic>> GetProjectDiagnosticsAsync(Project project, CancellationToken cancellationToken) =>
+            Task.FromResult(Enumerable.Empty<Diagnostic>());
     }
 }
