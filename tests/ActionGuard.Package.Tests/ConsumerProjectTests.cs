@@ -210,7 +210,7 @@ public sealed class ConsumerProjectTests(PackedPackages packages)
     }
 
     [Fact]
-    public async Task The_packaged_analyzer_fails_a_build_with_unguarded_exports_and_writes_SARIF()
+    public async Task The_packaged_analyzer_fails_a_build_with_unguarded_exports_and_writes_SARIF_2_1()
     {
         var app = packages.CreateProjectDirectory("unguarded-app");
         await File.WriteAllTextAsync(Path.Combine(app, "UnguardedApp.csproj"), $"""
@@ -239,7 +239,7 @@ public sealed class ConsumerProjectTests(PackedPackages packages)
             """);
 
         var sarif = Path.Combine(app, "build.sarif");
-        var build = await DotnetCli.RunAsync(app, ["build", "-c", "Release", "-warnaserror", $"-p:ErrorLog={sarif}"]);
+        var build = await DotnetCli.RunAsync(app, ["build", "-c", "Release", "-warnaserror", $"-p:ActionGuardSarifLog={sarif}"]);
 
         Assert.False(build.Succeeded, build.ToString());
         Assert.Contains("error AG0001", build.Output, StringComparison.Ordinal);
@@ -252,6 +252,10 @@ public sealed class ConsumerProjectTests(PackedPackages packages)
         Assert.Contains("\"AG0001\"", log, StringComparison.Ordinal);
         Assert.Contains("\"AG0003\"", log, StringComparison.Ordinal);
         Assert.Contains("docs/rules/AG0001.md", log, StringComparison.Ordinal);
+
+        // The version code scanning reads, chosen by the package's ActionGuardSarifLog property.
+        using var document = System.Text.Json.JsonDocument.Parse(log);
+        Assert.Equal("2.1.0", document.RootElement.GetProperty("version").GetString());
     }
 
     [Fact]
