@@ -40,6 +40,13 @@ public sealed class ApprovalTemplateAnalyzer : DiagnosticAnalyzer
     private static void Analyze(SymbolAnalysisContext context, GuardSymbols symbols)
     {
         var method = (IMethodSymbol)context.Symbol;
+
+        // Most methods carry no attribute at all: read that from the syntax, and bind attributes only where some are written.
+        if (!HasAttributeSyntax(method, context.CancellationToken))
+        {
+            return;
+        }
+
         foreach (var attribute in method.GetAttributes())
         {
             if (!SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, symbols.RequiresApprovalAttribute))
@@ -60,6 +67,24 @@ public sealed class ApprovalTemplateAnalyzer : DiagnosticAnalyzer
                 }
             }
         }
+    }
+
+    private static bool HasAttributeSyntax(IMethodSymbol method, System.Threading.CancellationToken cancellationToken)
+    {
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            switch (reference.GetSyntax(cancellationToken))
+            {
+                case BaseMethodDeclarationSyntax { AttributeLists.Count: 0 }:
+                case LocalFunctionStatementSyntax { AttributeLists.Count: 0 }:
+                case AccessorDeclarationSyntax { AttributeLists.Count: 0 }:
+                    continue;
+                default:
+                    return true;
+            }
+        }
+
+        return false;
     }
 
     internal static string? Check(string template, IMethodSymbol method, GuardSymbols symbols)
