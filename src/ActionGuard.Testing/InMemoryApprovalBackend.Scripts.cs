@@ -106,6 +106,12 @@ public sealed partial class InMemoryApprovalBackend
             if (from is { } previous && previous != record.Status)
             {
                 _transitions.Add(new ApprovalTransition { ApprovalId = record.Id, From = previous, To = record.Status, At = _time.GetUtcNow() });
+                // A final approval is never waited on again: its failure signal (if a wait made one) goes with it.
+                if (ApprovalRecord.IsFinal(record.Status) && _failureSignals.Remove(record.Id, out var signal))
+                {
+                    signal.Dispose();
+                }
+
                 if (record.Status is ApprovalStatus.Succeeded or ApprovalStatus.Failed)
                 {
                     var status = record.Status == ApprovalStatus.Succeeded ? OutcomeStatus.Succeeded : OutcomeStatus.Failed;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -223,7 +222,7 @@ public sealed class ProtocolTestServer : IAsyncDisposable
         for (var i = 0; i < KnownAgents.Count; i++)
         {
             settings[$"ActionGuard:Agents:ApiKeys:{i}:AgentId"] = KnownAgents[i];
-            settings[$"ActionGuard:Agents:ApiKeys:{i}:KeyHash"] = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ApiKeyFor(KnownAgents[i]))));
+            settings[$"ActionGuard:Agents:ApiKeys:{i}:KeyHash"] = ActionGuard.Server.Identity.CallerAuthenticator.HashApiKey(ApiKeyFor(KnownAgents[i]));
         }
 
         return settings;
