@@ -1,6 +1,6 @@
 namespace ActionGuard.Analyzers;
 
-/// <summary>What a catalogued API does; the values match <c>ActionGuard.ActionKind</c>.</summary>
+/// <summary>What a catalogued API does; the names match the constants of <c>ActionGuard.ActionKind</c>.</summary>
 internal enum SensitiveKind
 {
     /// <summary>Not sensitive: a user catalog entry that silences a built-in one.</summary>

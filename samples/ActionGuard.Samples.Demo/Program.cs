@@ -65,7 +65,7 @@ Expect(backend.Outcomes.TryGetValue(reviewed.Id, out var outcome) && outcome.Sta
 
 // 2. A permission change in prod: bob denies with a reason; the tool never runs.
 Console.WriteLine("\n2. Grant 'admin' in prod (bob denies)");
-backend.When(a => a.Action.Kind == ActionKinds.PermissionChange)
+backend.When(a => a.Action.Kind == ActionKind.PermissionChange)
        .RespondWith(ApprovalScript.Deny("bob@example.com", "admin grants need a change ticket"));
 try
 {

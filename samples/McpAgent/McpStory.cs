@@ -35,7 +35,7 @@ public static class McpStory
 
         // The approval backend: a reviewer shares to auditors and refuses deletions.
         using var backend = new InMemoryApprovalBackend();
-        backend.When(a => a.Action.Kind == ActionKinds.InfrastructureMutation).RespondWith(ApprovalScript.Deny("rita.records@example.com", DenyReason));
+        backend.When(a => a.Action.Kind == ActionKind.InfrastructureMutation).RespondWith(ApprovalScript.Deny("rita.records@example.com", DenyReason));
         backend.RespondWith(ApprovalScript.Approve("rita.records@example.com"));
 
         // The MCP server, as it would run behind stdio or HTTP; here its transport is a pair of in-process pipes.

@@ -17,26 +17,19 @@ namespace ActionGuard;
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = true)]
 public sealed class RequiresApprovalAttribute : Attribute
 {
-    /// <summary>Initializes a new instance for a built-in <see cref="ActionKind"/>.</summary>
-    /// <param name="kind">The category of the action.</param>
-    public RequiresApprovalAttribute(ActionKind kind)
-    {
-        Kind = ActionKinds.ToName(kind);
-        BuiltInKind = kind;
-    }
-
-    /// <summary>Initializes a new instance for a custom kind, named as <see cref="ActionKinds.IsValidName"/> accepts.</summary>
-    /// <param name="kind">The custom kind name, for example <c>"payments.refund"</c>.</param>
+    /// <summary>Initializes a new instance.</summary>
+    /// <param name="kind">
+    /// The category of the action: a built-in kind such as <see cref="ActionKind.DataExport"/>, or a custom kind name
+    /// such as <c>"payments.refund"</c> (see <see cref="ActionKind.IsValidName"/>).
+    /// </param>
+    /// <exception cref="ArgumentException"><paramref name="kind"/> is not a valid kind name.</exception>
     public RequiresApprovalAttribute(string kind)
     {
-        Kind = ActionKinds.ValidateCustom(kind, nameof(kind));
+        Kind = new ActionKind(kind, nameof(kind));
     }
 
-    /// <summary>Gets the wire name of the action kind.</summary>
-    public string Kind { get; }
-
-    /// <summary>Gets the built-in kind, or <see langword="null"/> for a custom kind.</summary>
-    public ActionKind? BuiltInKind { get; }
+    /// <summary>Gets the category of the action.</summary>
+    public ActionKind Kind { get; }
 
     /// <summary>Gets or sets the action name. Defaults to <c>Type.Method</c> of the declaring interface or type.</summary>
     public string? Name { get; set; }

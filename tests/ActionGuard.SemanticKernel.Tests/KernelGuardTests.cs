@@ -40,7 +40,7 @@ public sealed class KernelGuardTests : IDisposable
         Assert.Equal("granted reader to partner", result.GetValue<string>());
         Assert.Equal(["grant reader to partner"], _iam.Runs);
         var request = Assert.Single(_backend.Requests).Request;
-        Assert.Equal(ActionKinds.PermissionChange, request.Action.Kind);
+        Assert.Equal(ActionKind.PermissionChange, request.Action.Kind);
         Assert.Equal("iam://roles/reader", request.Action.Resource);
     }
 

@@ -91,9 +91,9 @@ public sealed class ExpiryTests
     public async Task Rule_ttl_overrides_the_default()
     {
         using var backend = NewBackend();
-        backend.When(a => a.Action.Kind == ActionKinds.PermissionChange).ExpiringAfter(TimeSpan.FromSeconds(30));
+        backend.When(a => a.Action.Kind == ActionKind.PermissionChange).ExpiringAfter(TimeSpan.FromSeconds(30));
         var client = backend.CreateClient("agent-7");
-        var fast = await client.CreateAsync(TestRequests.Export(kind: ActionKinds.PermissionChange));
+        var fast = await client.CreateAsync(TestRequests.Export(kind: ActionKind.PermissionChange));
         var slow = await client.CreateAsync();
 
         _time.Advance(TimeSpan.FromSeconds(30));

@@ -272,8 +272,8 @@ public sealed class StateMachineTests
 
     [Theory]
     [InlineData("Data Export", "export", "sha256:00", "action.kind")]
-    [InlineData(ActionKinds.DataExport, " ", "sha256:00", "action.name")]
-    [InlineData(ActionKinds.DataExport, "export", "", "actionHash")]
+    [InlineData(ActionKind.DataExport, " ", "sha256:00", "action.name")]
+    [InlineData(ActionKind.DataExport, "export", "", "actionHash")]
     public async Task Malformed_create_is_a_validation_error(string kind, string name, string hash, string field)
     {
         using var backend = NewBackend();

@@ -131,13 +131,8 @@ internal sealed class GuardSymbols
             return SensitiveKind.Ignore;
         }
 
-        var argument = attribute.ConstructorArguments[0];
-        if (argument.Kind == TypedConstantKind.Enum && argument.Value is int value && value is >= 1 and <= 3)
-        {
-            return (SensitiveKind)value;
-        }
-
-        return argument.Value as string switch
+        // The wire names of ActionKind's constants; the analyzer tests compile against the SDK, so a rename fails them.
+        return attribute.ConstructorArguments[0].Value as string switch
         {
             "data_export" => SensitiveKind.DataExport,
             "permission_change" => SensitiveKind.PermissionChange,

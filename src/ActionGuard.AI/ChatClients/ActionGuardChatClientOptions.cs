@@ -1,3 +1,4 @@
+using ActionGuard.Utils;
 using Microsoft.Extensions.AI;
 
 namespace ActionGuard.AI;
@@ -10,17 +11,17 @@ namespace ActionGuard.AI;
 /// </remarks>
 public sealed class ActionGuardChatClientOptions
 {
-    private string _approvalRequiredKind = "tool_call";
+    private ActionKind _approvalRequiredKind = "tool_call";
 
     /// <summary>
     /// Gets or sets the kind under which an <see cref="ApprovalRequiredAIFunction"/> without
     /// <see cref="RequiresApprovalAttribute"/> is requested; <c>"tool_call"</c> by default.
     /// </summary>
     /// <exception cref="ArgumentException">The value is not a valid kind name.</exception>
-    public string ApprovalRequiredKind
+    public ActionKind ApprovalRequiredKind
     {
         get => _approvalRequiredKind;
-        set => _approvalRequiredKind = ActionKinds.ValidateCustom(value, nameof(ApprovalRequiredKind));
+        set => _approvalRequiredKind = Guard.NotDefault(value, nameof(ApprovalRequiredKind));
     }
 
     /// <summary>

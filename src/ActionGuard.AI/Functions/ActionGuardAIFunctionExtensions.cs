@@ -8,12 +8,12 @@ namespace Microsoft.Extensions.AI;
 /// <summary>Wraps <see cref="AIFunction"/>s so they run only after a verified human approval.</summary>
 public static class ActionGuardAIFunctionExtensions
 {
-    /// <summary>Guards <paramref name="function"/> as an action of a built-in kind.</summary>
+    /// <summary>Guards <paramref name="function"/> as an action of the given kind.</summary>
     /// <param name="function">The tool, for example from <see cref="AIFunctionFactory"/> or an MCP client.</param>
-    /// <param name="kind">The category of the action.</param>
+    /// <param name="kind">The category of the action: a built-in kind such as <see cref="ActionKind.DataExport"/>, or a custom kind name.</param>
     /// <param name="configure">Describes the action: templates, sensitive and payload arguments, timeout.</param>
     /// <returns>The guarded function.</returns>
-    /// <exception cref="ArgumentException">A template or argument name does not fit the tool.</exception>
+    /// <exception cref="ArgumentException">The kind is <see langword="default"/>, or a template or argument name does not fit the tool.</exception>
     /// <example>
     /// <code>
     /// var export = AIFunctionFactory.Create(exporter.ExportAsync)
@@ -21,18 +21,7 @@ public static class ActionGuardAIFunctionExtensions
     /// </code>
     /// </example>
     public static GuardedAIFunction WithActionGuard(this AIFunction function, ActionKind kind, Action<GuardedAIFunctionOptions>? configure = null) =>
-        Wrap(function, ActionKinds.ToName(kind), RequiresApproval(function), configure);
-
-    /// <summary>Guards <paramref name="function"/> as an action of a custom kind.</summary>
-    /// <param name="function">The tool.</param>
-    /// <param name="kind">The custom kind, named as <see cref="ActionKinds.IsValidName"/> accepts.</param>
-    /// <param name="configure">Describes the action.</param>
-    /// <returns>The guarded function.</returns>
-    /// <exception cref="ArgumentException">The kind is not valid, or a template or argument name does not fit the tool.</exception>
-    public static GuardedAIFunction WithActionGuard(this AIFunction function, string kind, Action<GuardedAIFunctionOptions>? configure = null)
-    {
-        return Wrap(function, ActionKinds.ValidateCustom(kind, nameof(kind)), RequiresApproval(function), configure);
-    }
+        Wrap(function, Guard.NotDefault(kind), RequiresApproval(function), configure);
 
     /// <summary>
     /// Guards <paramref name="function"/> as the <see cref="RequiresApprovalAttribute"/> on its underlying method
@@ -60,7 +49,7 @@ public static class ActionGuardAIFunctionExtensions
     /// <param name="function">The tool.</param>
     /// <param name="approvalRequiredKind">The kind for an <see cref="ApprovalRequiredAIFunction"/> without the attribute.</param>
     /// <returns>The function to expose to the model.</returns>
-    internal static AIFunction GuardIfRequired(AIFunction function, string approvalRequiredKind)
+    internal static AIFunction GuardIfRequired(AIFunction function, ActionKind approvalRequiredKind)
     {
         if (function.GetService<GuardedAIFunction>() is not null)
         {
@@ -80,7 +69,7 @@ public static class ActionGuardAIFunctionExtensions
     private static RequiresApprovalAttribute? RequiresApproval(AIFunction function) =>
         Guard.NotNull(function).UnderlyingMethod?.GetCustomAttribute<RequiresApprovalAttribute>(inherit: true);
 
-    private static GuardedAIFunction Wrap(AIFunction function, string kind, RequiresApprovalAttribute? attribute, Action<GuardedAIFunctionOptions>? configure)
+    private static GuardedAIFunction Wrap(AIFunction function, ActionKind kind, RequiresApprovalAttribute? attribute, Action<GuardedAIFunctionOptions>? configure)
     {
         Guard.NotNull(function);
         if (function.GetService<GuardedAIFunction>() is { } existing)

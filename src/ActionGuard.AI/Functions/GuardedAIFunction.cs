@@ -43,8 +43,8 @@ public sealed class GuardedAIFunction : DelegatingAIFunction
         _returnDenialToModel = options.ReturnDenialToModel;
     }
 
-    /// <summary>Gets the wire name of the action kind, for example <c>"data_export"</c>.</summary>
-    public string Kind => _plan.Kind;
+    /// <summary>Gets the action kind.</summary>
+    public ActionKind Kind => _plan.Kind;
 
     /// <summary>Gets the action name the approval is requested under.</summary>
     public string ActionName => _plan.Name;

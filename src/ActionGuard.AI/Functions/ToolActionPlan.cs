@@ -21,7 +21,7 @@ internal sealed class ToolActionPlan
     private readonly ActionTemplate? _environment;
 
     private ToolActionPlan(
-        string kind,
+        ActionKind kind,
         string name,
         string[] argumentNames,
         bool[] sensitive,
@@ -49,8 +49,8 @@ internal sealed class ToolActionPlan
         }
     }
 
-    /// <summary>Gets the wire name of the kind.</summary>
-    public string Kind { get; }
+    /// <summary>Gets the kind.</summary>
+    public ActionKind Kind { get; }
 
     /// <summary>Gets the action name.</summary>
     public string Name { get; }
@@ -66,12 +66,12 @@ internal sealed class ToolActionPlan
 
     /// <summary>Builds the plan for <paramref name="function"/>.</summary>
     /// <param name="function">The tool.</param>
-    /// <param name="kind">The wire name of the kind.</param>
+    /// <param name="kind">The kind.</param>
     /// <param name="attribute">The <see cref="RequiresApprovalAttribute"/> on the underlying method, if any.</param>
     /// <param name="options">The options given when wrapping, which win over the attribute.</param>
     /// <returns>The plan.</returns>
     /// <exception cref="ArgumentException">A template or an argument name does not fit the tool; the message says which.</exception>
-    public static ToolActionPlan Create(AIFunction function, string kind, RequiresApprovalAttribute? attribute, GuardedAIFunctionOptions options)
+    public static ToolActionPlan Create(AIFunction function, ActionKind kind, RequiresApprovalAttribute? attribute, GuardedAIFunctionOptions options)
     {
         var method = function.UnderlyingMethod;
         var owner = $"The ActionGuard tool '{function.Name}'";

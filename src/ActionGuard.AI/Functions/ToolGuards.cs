@@ -10,26 +10,18 @@ namespace ActionGuard.AI;
 /// </summary>
 public sealed class ToolGuards
 {
-    private readonly Dictionary<string, (string Kind, Action<GuardedAIFunctionOptions>? Configure)> _tools = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (ActionKind Kind, Action<GuardedAIFunctionOptions>? Configure)> _tools = new(StringComparer.Ordinal);
 
-    /// <summary>Guards the tool named <paramref name="toolName"/> as an action of a built-in kind.</summary>
+    /// <summary>Guards the tool named <paramref name="toolName"/> as an action of the given kind.</summary>
     /// <param name="toolName">The tool's name as the model or client sees it.</param>
-    /// <param name="kind">The category of the action.</param>
+    /// <param name="kind">The category of the action: a built-in kind such as <see cref="ActionKind.DataExport"/>, or a custom kind name.</param>
     /// <param name="configure">Describes the action.</param>
     /// <returns>This table, for chaining.</returns>
-    public ToolGuards Guard(string toolName, ActionKind kind, Action<GuardedAIFunctionOptions>? configure = null) =>
-        Guard(toolName, ActionKinds.ToName(kind), configure);
-
-    /// <summary>Guards the tool named <paramref name="toolName"/> as an action of a custom kind.</summary>
-    /// <param name="toolName">The tool's name as the model or client sees it.</param>
-    /// <param name="kind">The custom kind, named as <see cref="ActionKinds.IsValidName"/> accepts.</param>
-    /// <param name="configure">Describes the action.</param>
-    /// <returns>This table, for chaining.</returns>
-    /// <exception cref="ArgumentException">The kind is not valid.</exception>
-    public ToolGuards Guard(string toolName, string kind, Action<GuardedAIFunctionOptions>? configure = null)
+    /// <exception cref="ArgumentException">The kind is <see langword="default"/>, or the tool name is empty.</exception>
+    public ToolGuards Guard(string toolName, ActionKind kind, Action<GuardedAIFunctionOptions>? configure = null)
     {
         Utils.Guard.NotNullOrEmpty(toolName);
-        _tools[toolName] = (ActionKinds.ValidateCustom(kind, nameof(kind)), configure);
+        _tools[toolName] = (Utils.Guard.NotDefault(kind), configure);
         return this;
     }
 

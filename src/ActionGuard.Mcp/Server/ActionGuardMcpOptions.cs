@@ -1,4 +1,5 @@
 using ActionGuard.AI;
+using ActionGuard.Utils;
 
 namespace ActionGuard.Mcp;
 
@@ -9,7 +10,7 @@ namespace ActionGuard.Mcp;
 /// </remarks>
 public sealed class ActionGuardMcpOptions
 {
-    private string _destructiveKind = ActionKinds.InfrastructureMutation;
+    private ActionKind _destructiveKind = ActionKind.InfrastructureMutation;
 
     /// <summary>
     /// Gets or sets whether tools annotated destructive (<c>DestructiveHint</c>, e.g. <c>[McpServerTool(Destructive = true)]</c>)
@@ -19,10 +20,10 @@ public sealed class ActionGuardMcpOptions
 
     /// <summary>Gets or sets the kind a destructive tool without the attribute is requested under; <c>infrastructure_mutation</c> by default.</summary>
     /// <exception cref="ArgumentException">The value is not a valid kind name.</exception>
-    public string DestructiveToolKind
+    public ActionKind DestructiveToolKind
     {
         get => _destructiveKind;
-        set => _destructiveKind = ActionKinds.ValidateCustom(value, nameof(DestructiveToolKind));
+        set => _destructiveKind = Guard.NotDefault(value, nameof(DestructiveToolKind));
     }
 
     /// <summary>Gets the tools guarded by name.</summary>

@@ -40,7 +40,7 @@ internal sealed class ActionGuardMcpToolsSetup(ActionGuardMcpOptions options) : 
         }
 
         var attribute = tool.Metadata.OfType<RequiresApprovalAttribute>().FirstOrDefault();
-        string kind;
+        ActionKind kind;
         if (attribute is not null)
         {
             kind = attribute.Kind;

@@ -26,8 +26,8 @@ public sealed class GuardedMcpServerTool : DelegatingMcpServerTool
         _function = function;
     }
 
-    /// <summary>Gets the wire name of the action kind.</summary>
-    public string Kind => _function.Kind;
+    /// <summary>Gets the action kind.</summary>
+    public ActionKind Kind => _function.Kind;
 
     /// <summary>Gets the action name the approval is requested under.</summary>
     public string ActionName => _function.ActionName;

@@ -85,9 +85,9 @@ internal sealed partial class RequestReader
         else
         {
             var kind = RequiredString(actionElement, "kind", "action.kind", errors);
-            if (kind is not null && !ActionKinds.IsValidName(kind))
+            if (kind is not null && !ActionKind.IsValidName(kind))
             {
-                errors.Add("action.kind", "The kind must match " + ActionKinds.NamePattern + ".");
+                errors.Add("action.kind", "The kind must match " + ActionKind.NamePattern + ".");
             }
 
             var name = RequiredString(actionElement, "name", "action.name", errors);

@@ -14,7 +14,7 @@ namespace ActionGuard.Testing;
 /// <example>
 /// <code>
 /// backend.RespondWith(ApprovalScript.Approve(by: "alice@example.com"));
-/// backend.When(a => a.Action.Kind == ActionKinds.DataExport)
+/// backend.When(a => a.Action.Kind == ActionKind.DataExport)
 ///        .RespondWith(ApprovalScript.Deny(by: "bob", reason: "no exports on Fridays"));
 /// </code>
 /// </example>

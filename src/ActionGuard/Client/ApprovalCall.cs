@@ -5,9 +5,11 @@ namespace ActionGuard.Client;
 /// <param name="ApprovalId">The approval id, when known.</param>
 /// <param name="ActionKind">The action kind, when known.</param>
 /// <param name="ActionName">The action name, when known.</param>
-internal readonly record struct ApprovalCall(string Operation, string? ApprovalId, string? ActionKind = null, string? ActionName = null)
+internal readonly record struct ApprovalCall(string Operation, string? ApprovalId, ActionKind? ActionKind = null, string? ActionName = null)
 {
-    public static ApprovalCall Creating(string? actionKind, string? actionName) => new("Creating the approval", null, actionKind, actionName);
+    // The kind comes from a request the caller built, so a malformed one is left out rather than thrown over.
+    public static ApprovalCall Creating(string? actionKind, string? actionName) =>
+        new("Creating the approval", null, ActionGuard.ActionKind.TryParse(actionKind, out var kind) ? kind : (ActionKind?)null, actionName);
 
     public static ApprovalCall Getting(string approvalId) => new("Getting the approval", approvalId);
 

@@ -17,8 +17,8 @@ public abstract class ActionGuardException : Exception
     /// <summary>Gets the approval id on the backend, when the request got that far.</summary>
     public string? ApprovalId { get; init; }
 
-    /// <summary>Gets the action kind, for example <c>"data_export"</c>, when known.</summary>
-    public string? ActionKind { get; init; }
+    /// <summary>Gets the action kind, when known.</summary>
+    public ActionKind? ActionKind { get; init; }
 
     /// <summary>Gets the action name, when known.</summary>
     public string? ActionName { get; init; }

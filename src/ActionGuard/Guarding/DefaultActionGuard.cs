@@ -76,9 +76,9 @@ internal sealed class DefaultActionGuard : IActionGuard
         cancellationToken.ThrowIfCancellationRequested();
 
         using var activity = ActionGuardTelemetry.ActivitySource.StartActivity("ActionGuard.Execute", ActivityKind.Internal);
-        activity?.SetTag(ActionGuardTelemetry.KindTag, action.Kind);
+        activity?.SetTag(ActionGuardTelemetry.KindTag, action.Kind.Name);
         activity?.SetTag(ActionGuardTelemetry.NameTag, action.Name);
-        var kindTag = new KeyValuePair<string, object?>(ActionGuardTelemetry.KindTag, action.Kind);
+        var kindTag = new KeyValuePair<string, object?>(ActionGuardTelemetry.KindTag, action.Kind.Name);
         ActionGuardTelemetry.Requests.Add(1, kindTag);
 
         try
@@ -123,7 +123,7 @@ internal sealed class DefaultActionGuard : IActionGuard
         {
             Action = new ApprovalAction
             {
-                Kind = action.Kind,
+                Kind = action.Kind.Name,
                 Name = action.Name,
                 Resource = action.Resource,
                 Destination = action.Destination,
@@ -188,7 +188,7 @@ internal sealed class DefaultActionGuard : IActionGuard
                 requestDigest = RequestDigest.Compute(request);
                 approval = await _client.CreateApprovalAsync(request, idempotencyKey, waitToken).ConfigureAwait(false);
                 approvalId = approval.Id;
-                GuardLog.ApprovalRequested(_logger, approval.Id, action.Kind, action.Name, approval.Status);
+                GuardLog.ApprovalRequested(_logger, approval.Id, action.Kind.Name, action.Name, approval.Status);
                 if (fingerprint is not null && approval.Status is ApprovalStatus.Pending or ApprovalStatus.Approved && _pending!.TryHold(approval.Id))
                 {
                     heldApproval = true;
@@ -201,7 +201,7 @@ internal sealed class DefaultActionGuard : IActionGuard
             if (approval.Status == ApprovalStatus.Pending)
             {
                 // One line an operator can act on: which request waits, and where a person decides it.
-                GuardLog.WaitingForApproval(_logger, approval.Id, action.Kind, action.Name, approval.ReviewUrl?.AbsoluteUri ?? "(the backend gives no review URL)");
+                GuardLog.WaitingForApproval(_logger, approval.Id, action.Kind.Name, action.Name, approval.ReviewUrl?.AbsoluteUri ?? "(the backend gives no review URL)");
             }
 
             long? outageStarted = null;
@@ -247,7 +247,7 @@ internal sealed class DefaultActionGuard : IActionGuard
             {
                 ActionGuardTelemetry.WaitDuration.Record(
                     _timeProvider.GetElapsedTime(waitStarted).TotalSeconds,
-                    new KeyValuePair<string, object?>(ActionGuardTelemetry.KindTag, action.Kind),
+                    new KeyValuePair<string, object?>(ActionGuardTelemetry.KindTag, action.Kind.Name),
                     new KeyValuePair<string, object?>(ActionGuardTelemetry.OutcomeTag, StatusName(approval.Status)));
             }
 
@@ -269,7 +269,7 @@ internal sealed class DefaultActionGuard : IActionGuard
             // While the arguments still hash as they did, the expectation is the very string sent with the request.
             var currentHash = _hasher.Recompute(action, environment, nonce, actionHash);
             var expectation = new DecisionExpectation(
-                approvalId, currentHash, requestDigest!, action.Kind, action.Name, agentId, initiator, ListApprovers: _logger.IsEnabled(LogLevel.Information));
+                approvalId, currentHash, requestDigest!, action.Kind.Name, action.Name, agentId, initiator, ListApprovers: _logger.IsEnabled(LogLevel.Information));
             VerifiedDecision verified;
             try
             {

@@ -8,26 +8,21 @@ namespace ActionGuard;
 /// </summary>
 public sealed class GuardedAction
 {
-    /// <summary>Initializes a new instance for a built-in kind.</summary>
-    /// <param name="kind">The category of the action.</param>
+    /// <summary>Initializes a new instance.</summary>
+    /// <param name="kind">
+    /// The category of the action: a built-in kind such as <see cref="ActionKind.DataExport"/>, or a custom kind name
+    /// such as <c>"payments.refund"</c>.
+    /// </param>
     /// <param name="name">The action name, for example <c>"CustomerExporter.ExportAsync"</c>.</param>
+    /// <exception cref="ArgumentException"><paramref name="kind"/> is <see langword="default"/>, or <paramref name="name"/> is empty.</exception>
     public GuardedAction(ActionKind kind, string name)
     {
-        Kind = ActionKinds.ToName(kind);
+        Kind = Guard.NotDefault(kind);
         Name = Guard.NotNullOrEmpty(name);
     }
 
-    /// <summary>Initializes a new instance for a custom kind.</summary>
-    /// <param name="kind">The custom kind name; see <see cref="ActionKinds.IsValidName"/>.</param>
-    /// <param name="name">The action name.</param>
-    public GuardedAction(string kind, string name)
-    {
-        Kind = ActionKinds.ValidateCustom(kind, nameof(kind));
-        Name = Guard.NotNullOrEmpty(name);
-    }
-
-    /// <summary>Gets the wire name of the kind, for example <c>"data_export"</c>.</summary>
-    public string Kind { get; }
+    /// <summary>Gets the category of the action.</summary>
+    public ActionKind Kind { get; }
 
     /// <summary>Gets the action name.</summary>
     public string Name { get; }

@@ -122,7 +122,7 @@ internal sealed class ActionHasher
             writer.WritePropertyNameAscii("environment"u8);
             WriteNullableString(ref writer, environment);
             writer.WritePropertyNameAscii("kind"u8);
-            writer.WriteString(action.Kind);
+            writer.WriteString(action.Kind.Name);
             writer.WritePropertyNameAscii("name"u8);
             writer.WriteString(action.Name);
             writer.WritePropertyNameAscii("nonce"u8);

@@ -8,7 +8,6 @@ namespace ActionGuard.Interception;
 /// </summary>
 internal sealed class GuardedMethodPlan
 {
-    private readonly ActionKind? _builtInKind;
     private readonly ArgumentSlot[] _arguments;
     private readonly MethodInvoker _invoker;
     private readonly Func<IActionGuard, GuardedAction, TargetCall, CancellationToken, object>? _genericRunner;
@@ -36,7 +35,6 @@ internal sealed class GuardedMethodPlan
     {
         Method = method;
         Kind = attribute.Kind;
-        _builtInKind = attribute.BuiltInKind;
         Name = name;
         Environment = attribute.Environment;
         Justification = attribute.Justification;
@@ -53,8 +51,8 @@ internal sealed class GuardedMethodPlan
     /// <summary>Gets the interface method.</summary>
     public MethodInfo Method { get; }
 
-    /// <summary>Gets the wire name of the kind.</summary>
-    public string Kind { get; }
+    /// <summary>Gets the kind.</summary>
+    public ActionKind Kind { get; }
 
     /// <summary>Gets the action name.</summary>
     public string Name { get; }
@@ -146,25 +144,15 @@ internal sealed class GuardedMethodPlan
         var resource = Resource?.Format(args);
         var destination = Destination?.Format(args);
 
-        return _builtInKind is { } kind
-            ? new GuardedAction(kind, Name)
-            {
-                Resource = resource,
-                Destination = destination,
-                Environment = Environment,
-                Justification = Justification,
-                Timeout = Timeout,
-                Arguments = arguments,
-            }
-            : new GuardedAction(Kind, Name)
-            {
-                Resource = resource,
-                Destination = destination,
-                Environment = Environment,
-                Justification = Justification,
-                Timeout = Timeout,
-                Arguments = arguments,
-            };
+        return new GuardedAction(Kind, Name)
+        {
+            Resource = resource,
+            Destination = destination,
+            Environment = Environment,
+            Justification = Justification,
+            Timeout = Timeout,
+            Arguments = arguments,
+        };
     }
 
     // Closed over T once per plan (MakeGenericMethod) and called through a cached delegate. They return object so

@@ -65,7 +65,7 @@ internal sealed partial class LocalPolicy
             }
         }
 
-        return PolicyFacts.For(action.Kind, action.Name, action.Resource, action.Destination, environment, agentId, initiator, dataClasses, numbers);
+        return PolicyFacts.For(action.Kind.Name, action.Name, action.Resource, action.Destination, environment, agentId, initiator, dataClasses, numbers);
     }
 
     /// <summary>Returns the denial when the policy denies the action for certain, else <see langword="null"/>.</summary>
@@ -78,7 +78,7 @@ internal sealed partial class LocalPolicy
         }
 
         var reason = rule.Message ?? $"Denied by policy rule '{rule.Name}'.";
-        LocalPolicyDenied(_logger, action.Kind, action.Name, rule.Name);
+        LocalPolicyDenied(_logger, action.Kind.Name, action.Name, rule.Name);
         return new ActionDeniedException(
             $"{action.Kind} '{action.Name}' was denied by local policy rule '{rule.Name}': {reason}",
             ApprovalParty.ForPolicyRule(rule.Name, issuer: null),

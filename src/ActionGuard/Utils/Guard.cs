@@ -17,4 +17,9 @@ internal static class Guard
         ArgumentException.ThrowIfNullOrEmpty(value, paramName);
         return value;
     }
+
+    public static ActionKind NotDefault(ActionKind kind, [CallerArgumentExpression(nameof(kind))] string? paramName = null) =>
+        kind == default
+            ? throw new ArgumentException("default(ActionKind) names no action kind; use a built-in kind such as ActionKind.DataExport or a custom kind name.", paramName)
+            : kind;
 }

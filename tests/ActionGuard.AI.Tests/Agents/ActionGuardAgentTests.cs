@@ -37,7 +37,7 @@ public sealed class ActionGuardAgentTests
 
         Assert.Equal(["grant reader to partner"], harness.Tools.Runs);
         var request = Assert.Single(harness.Backend.Requests).Request;
-        Assert.Equal(ActionKinds.PermissionChange, request.Action.Kind);
+        Assert.Equal(ActionKind.PermissionChange, request.Action.Kind);
         Assert.Equal("dana", request.Initiator?.Subject);
         Assert.Equal("Granting read access as requested.", request.Justification);
         Assert.Contains("Granted.", response.Text, StringComparison.Ordinal);

@@ -143,8 +143,8 @@ public sealed class ActionGuardChatClientTests
             AIFunctionFactory.Create(harness.Tools.GrantRole, "grant_role")));
 
         // Both requests are pending at once before anybody decides.
-        var export = await harness.Backend.WaitForRequestAsync(a => a.Action.Kind == ActionKinds.DataExport);
-        var grant = await harness.Backend.WaitForRequestAsync(a => a.Action.Kind == ActionKinds.PermissionChange);
+        var export = await harness.Backend.WaitForRequestAsync(a => a.Action.Kind == ActionKind.DataExport);
+        var grant = await harness.Backend.WaitForRequestAsync(a => a.Action.Kind == ActionKind.PermissionChange);
         await harness.Backend.DenyAsync(grant.Id, "alice@example.com", "no new grants");
         await harness.Backend.ApproveAsync(export.Id, "alice@example.com");
         await run;

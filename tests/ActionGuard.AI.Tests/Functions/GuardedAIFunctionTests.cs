@@ -31,7 +31,7 @@ public sealed class GuardedAIFunctionTests
         Assert.Equal("exported emea (2 columns)", ((JsonElement)result!).GetString());
         Assert.Equal(["export emea -> s3://exports/customers.csv with sk-live-1234567890"], harness.Tools.Runs);
         var request = Assert.Single(harness.Backend.Requests).Request;
-        Assert.Equal(ActionKinds.DataExport, request.Action.Kind);
+        Assert.Equal(ActionKind.DataExport, request.Action.Kind);
         Assert.Equal("ExportTools.ExportCustomers", request.Action.Name);
         Assert.Equal("crm://customers/emea", request.Action.Resource);
         Assert.Equal("s3://exports/customers.csv", request.Action.Destination);
@@ -197,7 +197,7 @@ public sealed class GuardedAIFunctionTests
         await delete.InvokeAsync(new AIFunctionArguments(new Dictionary<string, object?> { ["cluster"] = "eu1", ["name"] = "api" }) { Services = harness.Services });
 
         var request = Assert.Single(harness.Backend.Requests).Request;
-        Assert.Equal(ActionKinds.InfrastructureMutation, request.Action.Kind);
+        Assert.Equal(ActionKind.InfrastructureMutation, request.Action.Kind);
         Assert.Equal("delete_deployment", request.Action.Name);
         Assert.Equal("k8s://eu1/deployments/api", request.Action.Resource);
         Assert.Equal("prod", request.Action.Environment);

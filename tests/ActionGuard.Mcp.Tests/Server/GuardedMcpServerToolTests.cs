@@ -27,7 +27,7 @@ public sealed class GuardedMcpServerToolTests
         Assert.Contains("shared /finance/q3.xlsx", McpHarness.Text(result), StringComparison.Ordinal);
         Assert.Equal(["share /finance/q3.xlsx with auditor@partner.example"], mcp.Runs.All);
         var request = Assert.Single(mcp.Backend.Requests).Request;
-        Assert.Equal(ActionKinds.DataExport, request.Action.Kind);
+        Assert.Equal(ActionKind.DataExport, request.Action.Kind);
         Assert.Equal("FileTools.ShareFile", request.Action.Name);
         Assert.Equal("files:///finance/q3.xlsx", request.Action.Resource);
         Assert.Equal("mailto:auditor@partner.example", request.Action.Destination);
@@ -105,7 +105,7 @@ public sealed class GuardedMcpServerToolTests
 
         Assert.True(result.IsError);
         Assert.Empty(guarded.Runs.All);
-        Assert.Equal(ActionKinds.InfrastructureMutation, Assert.Single(guarded.Backend.Requests).Request.Action.Kind);
+        Assert.Equal(ActionKind.InfrastructureMutation, Assert.Single(guarded.Backend.Requests).Request.Action.Kind);
     }
 
     [Fact]

@@ -11,8 +11,8 @@ public sealed class InMemoryBackend : ConformanceBackend
 
     public InMemoryBackend()
     {
-        _backend.When(a => a.Action.Kind == ActionKinds.PermissionChange).Named(ConformancePolicy.TwoPerson).RequiringApprovals(2);
-        _backend.When(a => a.Action.Kind == ActionKinds.DataExport && a.Action.Environment == "dev").Named(ConformancePolicy.DevExports)
+        _backend.When(a => a.Action.Kind == ActionKind.PermissionChange).Named(ConformancePolicy.TwoPerson).RequiringApprovals(2);
+        _backend.When(a => a.Action.Kind == ActionKind.DataExport && a.Action.Environment == "dev").Named(ConformancePolicy.DevExports)
             .RespondWith(ApprovalScript.Approve());
         _backend.When(a => a.Action.Destination?.StartsWith("http://", StringComparison.Ordinal) == true).Named(ConformancePolicy.NoPlainHttp)
             .RespondWith(ApprovalScript.DenyByPolicy(ConformancePolicy.NoPlainHttpReason));

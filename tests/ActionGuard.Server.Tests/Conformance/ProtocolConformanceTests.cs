@@ -79,7 +79,7 @@ public abstract class ProtocolConformanceTests : IAsyncLifetime
     [Fact]
     public async Task A_threshold_counts_people_and_one_person_cannot_decide_twice()
     {
-        var approval = await Agent.CreateApprovalAsync(Request(kind: ActionKinds.PermissionChange), "key-5");
+        var approval = await Agent.CreateApprovalAsync(Request(kind: ActionKind.PermissionChange), "key-5");
 
         Assert.Equal(ConformancePolicy.TwoPerson, approval.Policy!.Rule);
         Assert.Equal(2, approval.Policy.MinApprovals);
@@ -252,7 +252,7 @@ public abstract class ProtocolConformanceTests : IAsyncLifetime
     }
 
     private static CreateApprovalRequest Request(
-        string kind = ActionKinds.DataExport,
+        string kind = ActionKind.DataExport,
         string name = "customers.export",
         string? environment = "prod",
         string? destination = "s3://exports/q3.csv",

@@ -29,7 +29,7 @@ public sealed class ApprovalScriptTests
         var client = backend.CreateClient("agent-7");
 
         var first = await client.CreateAsync();
-        var second = await client.CreateAsync(TestRequests.Export(kind: ActionKinds.InfrastructureMutation));
+        var second = await client.CreateAsync(TestRequests.Export(kind: ActionKind.InfrastructureMutation));
 
         Assert.Equal(ApprovalStatus.Approved, first.Status);
         Assert.Equal(ApprovalStatus.Approved, second.Status);
@@ -42,12 +42,12 @@ public sealed class ApprovalScriptTests
     {
         using var backend = NewBackend();
         backend.RespondWith(ApprovalScript.Approve(by: "alice"));
-        backend.When(a => a.Action.Kind == ActionKinds.DataExport).RespondWith(ApprovalScript.Deny(by: "bob", reason: "no exports on Fridays"));
+        backend.When(a => a.Action.Kind == ActionKind.DataExport).RespondWith(ApprovalScript.Deny(by: "bob", reason: "no exports on Fridays"));
         backend.When(a => a.Action.Name == "export_customers").RespondWith(ApprovalScript.Approve(by: "dave"));
         var client = backend.CreateClient("agent-7");
 
         var export = await client.CreateAsync(TestRequests.Export(name: "export_customers"));
-        var other = await client.CreateAsync(TestRequests.Export(name: "grant_role", kind: ActionKinds.PermissionChange));
+        var other = await client.CreateAsync(TestRequests.Export(name: "grant_role", kind: ActionKind.PermissionChange));
 
         Assert.Equal(ApprovalStatus.Denied, export.Status);
         Assert.Equal("no exports on Fridays", Assert.Single(export.Decisions).Reason);
@@ -111,12 +111,12 @@ public sealed class ApprovalScriptTests
     public async Task Policy_decisions_are_recorded_as_made_by_the_rule()
     {
         using var backend = NewBackend();
-        backend.When(a => a.Action.Kind == ActionKinds.DataExport).Named("no-exports").RespondWith(ApprovalScript.DenyByPolicy("exports are off"));
+        backend.When(a => a.Action.Kind == ActionKind.DataExport).Named("no-exports").RespondWith(ApprovalScript.DenyByPolicy("exports are off"));
         backend.When(_ => true).Named("auto").RespondWith(ApprovalScript.Approve());
         var client = backend.CreateClient("agent-7");
 
         var denied = await client.CreateAsync();
-        var approved = await client.CreateAsync(TestRequests.Export(kind: ActionKinds.PermissionChange));
+        var approved = await client.CreateAsync(TestRequests.Export(kind: ActionKind.PermissionChange));
 
         Assert.Equal(ApprovalStatus.Denied, denied.Status);
         Assert.Equal("policy:no-exports", Assert.Single(denied.Decisions).Approver.Subject);
@@ -283,9 +283,9 @@ public sealed class ApprovalScriptTests
         var existing = await client.CreateAsync();
 
         var found = await backend.WaitForRequestAsync(a => a.Id == existing.Id);
-        var waiting = backend.WaitForRequestAsync(a => a.Action.Kind == ActionKinds.PermissionChange);
+        var waiting = backend.WaitForRequestAsync(a => a.Action.Kind == ActionKind.PermissionChange);
         Assert.False(waiting.IsCompleted);
-        var later = await client.CreateAsync(TestRequests.Export(kind: ActionKinds.PermissionChange));
+        var later = await client.CreateAsync(TestRequests.Export(kind: ActionKind.PermissionChange));
 
         Assert.Equal(existing.Id, found.Id);
         Assert.Equal(later.Id, (await waiting.WaitAsync(TimeSpan.FromSeconds(10))).Id);

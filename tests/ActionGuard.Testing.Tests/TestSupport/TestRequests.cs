@@ -8,7 +8,7 @@ internal static class TestRequests
 {
     public static readonly ApprovalParty Carol = new() { Issuer = "https://idp.test/", Subject = "carol", Name = "Carol" };
 
-    public static CreateApprovalRequest Export(ApprovalParty? initiator = null, string name = "export_customers", string kind = ActionKinds.DataExport) => new()
+    public static CreateApprovalRequest Export(ApprovalParty? initiator = null, string name = "export_customers", string kind = ActionKind.DataExport) => new()
     {
         Action = new ApprovalAction { Kind = kind, Name = name, Resource = "crm.customers", Destination = "s3://exports", Environment = "prod" },
         Initiator = initiator,

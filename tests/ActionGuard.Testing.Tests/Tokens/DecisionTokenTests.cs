@@ -31,7 +31,7 @@ public sealed class DecisionTokenTests
         Assert.Equal(claimedAt, payload.GetProperty("nbf").GetInt64());
         Assert.Equal(claimedAt + 120, payload.GetProperty("exp").GetInt64());
         Assert.Equal(request.ActionHash, payload.GetProperty("ag_hash").GetString());
-        Assert.Equal(ActionKinds.DataExport, payload.GetProperty("ag_kind").GetString());
+        Assert.Equal(ActionKind.DataExport, payload.GetProperty("ag_kind").GetString());
         Assert.Equal("export_customers", payload.GetProperty("ag_name").GetString());
         Assert.Equal("approved", payload.GetProperty("ag_verdict").GetString());
 

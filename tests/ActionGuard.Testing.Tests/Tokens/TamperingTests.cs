@@ -25,7 +25,7 @@ public sealed class TamperingTests
             c.Audience = "someone-else";
             c.ActionHash = "sha256:" + new string('0', 64);
             c.Verdict = "denied";
-            c.Kind = ActionKinds.PermissionChange;
+            c.Kind = ActionKind.PermissionChange;
             c.Name = "grant_admin";
             c.Subject = "apr_other";
         });
@@ -37,7 +37,7 @@ public sealed class TamperingTests
         Assert.True(result.IsValid, result.Exception?.Message);
         Assert.Equal("sha256:" + new string('0', 64), payload.GetProperty("ag_hash").GetString());
         Assert.Equal("denied", payload.GetProperty("ag_verdict").GetString());
-        Assert.Equal(ActionKinds.PermissionChange, payload.GetProperty("ag_kind").GetString());
+        Assert.Equal(ActionKind.PermissionChange, payload.GetProperty("ag_kind").GetString());
         Assert.Equal("grant_admin", payload.GetProperty("ag_name").GetString());
         Assert.Equal("apr_other", payload.GetProperty("sub").GetString());
     }

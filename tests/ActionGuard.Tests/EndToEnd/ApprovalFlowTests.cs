@@ -94,7 +94,7 @@ public sealed class ApprovalFlowTests
     public async Task Policy_denial_is_marked_as_a_policy_decision()
     {
         await using var server = await ProtocolTestServer.StartAsync();
-        server.Backend.When(a => a.Action.Kind == ActionKinds.DataExport).Named("no-exports")
+        server.Backend.When(a => a.Action.Kind == ActionKind.DataExport).Named("no-exports")
             .RespondWith(ApprovalScript.DenyByPolicy("exports are frozen"));
         await using var agent = TestAgent.Create(server);
 
@@ -288,7 +288,7 @@ public sealed class ApprovalFlowTests
     public async Task Policy_auto_approval_is_claimed_without_polling()
     {
         await using var server = await ProtocolTestServer.StartAsync();
-        server.Backend.When(a => a.Action.Kind == ActionKinds.DataExport).Named("reports-bucket").RespondWith(ApprovalScript.Approve());
+        server.Backend.When(a => a.Action.Kind == ActionKind.DataExport).Named("reports-bucket").RespondWith(ApprovalScript.Approve());
         await using var agent = TestAgent.Create(server);
 
         Assert.Equal(Exporter.RowsExported, await agent.ExportAsync());

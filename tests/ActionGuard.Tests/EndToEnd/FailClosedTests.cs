@@ -73,7 +73,7 @@ public sealed class FailClosedTests
 
         Assert.Null(ex.StatusCode);
         Assert.Null(ex.ApprovalId);
-        Assert.Equal(ActionKinds.DataExport, ex.ActionKind);
+        Assert.Equal(ActionKind.DataExport, ex.ActionKind);
         Assert.Equal(0, agent.Log.Count);
     }
 

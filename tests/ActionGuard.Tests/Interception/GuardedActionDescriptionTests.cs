@@ -15,7 +15,7 @@ public sealed class GuardedActionDescriptionTests
 
         Assert.Equal(1204, rows);
         var action = container.Guard.SingleAction;
-        Assert.Equal(ActionKinds.DataExport, action.Kind);
+        Assert.Equal(ActionKind.DataExport, action.Kind);
         Assert.Equal("CustomerExporter.ExportAsync", action.Name);
         Assert.Equal("s3://exports/2024/customers.csv", action.Resource);
         Assert.Equal("{partner}/exports", action.Destination);
@@ -96,7 +96,7 @@ public sealed class GuardedActionDescriptionTests
 
         var action = container.Guard.SingleAction;
         Assert.Equal("from-interface", action.Name);
-        Assert.Equal(ActionKinds.PermissionChange, action.Kind);
+        Assert.Equal(ActionKind.PermissionChange, action.Kind);
         Assert.Equal(["Grant(bob)"], container.Log.Calls);
     }
 

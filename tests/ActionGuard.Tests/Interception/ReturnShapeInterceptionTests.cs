@@ -20,7 +20,7 @@ public sealed class ReturnShapeInterceptionTests : IDisposable
         Shapes.Restart("web-1");
 
         Assert.Equal(["Restart(web-1)"], _container.Log.Calls);
-        Assert.Equal(ActionKinds.InfrastructureMutation, _container.Guard.SingleAction.Kind);
+        Assert.Equal(ActionKind.InfrastructureMutation, _container.Guard.SingleAction.Kind);
     }
 
     [Theory]
