@@ -57,8 +57,9 @@ public sealed class AddRequiresApprovalCodeFixProvider : CodeFixProvider
     private static async Task<Document> AddAttributeAsync(Document document, MethodDeclarationSyntax method, string kind, CancellationToken cancellationToken)
     {
         var root = (CompilationUnitSyntax)(await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
-        root = root.ReplaceNode(method, WithAttribute(method, kind));
-        return document.WithSyntaxRoot(CodeFixHelpers.AddUsing(root, "ActionGuard"));
+        var newLine = await CodeFixHelpers.NewLineOfAsync(document, root, cancellationToken).ConfigureAwait(false);
+        root = root.ReplaceNode(method, WithAttribute(method, kind, newLine));
+        return document.WithSyntaxRoot(CodeFixHelpers.AddUsing(root, "ActionGuard", newLine));
     }
 
     private static async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics)
@@ -85,8 +86,9 @@ public sealed class AddRequiresApprovalCodeFixProvider : CodeFixProvider
             return document;
         }
 
-        root = root.ReplaceNodes(kinds.Keys, (original, rewritten) => WithAttribute(rewritten, kinds[original]));
-        return document.WithSyntaxRoot(CodeFixHelpers.AddUsing(root, "ActionGuard"));
+        var newLine = await CodeFixHelpers.NewLineOfAsync(document, root, context.CancellationToken).ConfigureAwait(false);
+        root = root.ReplaceNodes(kinds.Keys, (original, rewritten) => WithAttribute(rewritten, kinds[original], newLine));
+        return document.WithSyntaxRoot(CodeFixHelpers.AddUsing(root, "ActionGuard", newLine));
     }
 
     // Only where the method's own body runs the call: a lambda or local function may run outside it.
@@ -96,7 +98,7 @@ public sealed class AddRequiresApprovalCodeFixProvider : CodeFixProvider
     private static bool IsRequiresApproval(AttributeSyntax attribute) =>
         attribute.Name.ToString() is "RequiresApproval" or "RequiresApprovalAttribute" or "ActionGuard.RequiresApproval" or "ActionGuard.RequiresApprovalAttribute";
 
-    private static MethodDeclarationSyntax WithAttribute(MethodDeclarationSyntax method, string kind)
+    private static MethodDeclarationSyntax WithAttribute(MethodDeclarationSyntax method, string kind, string newLine)
     {
         var attribute = SyntaxFactory.AttributeList(SyntaxFactory.SingletonSeparatedList(
             SyntaxFactory.Attribute(
@@ -104,14 +106,21 @@ public sealed class AddRequiresApprovalCodeFixProvider : CodeFixProvider
                 SyntaxFactory.ParseAttributeArgumentList($"(ActionKind.{kind})"))));
         if (method.AttributeLists.Count > 0)
         {
-            return method.WithAttributeLists(method.AttributeLists.Add(attribute.WithAdditionalAnnotations(Formatter.Annotation)));
+            // On its own line below the others, indented as the last of them.
+            var last = method.AttributeLists[method.AttributeLists.Count - 1];
+            var indent = last.GetLeadingTrivia().LastOrDefault(t => t.IsKind(SyntaxKind.WhitespaceTrivia));
+            return method.WithAttributeLists(method.AttributeLists.Add(
+                attribute.WithLeadingTrivia(indent).WithTrailingTrivia(SyntaxFactory.EndOfLine(newLine))));
         }
 
         // The attribute takes the method's leading trivia (indentation, comments); the method keeps only its indentation.
+        // Laid out by hand rather than by the formatter, which would write the workspace's line ending, not the file's.
         var leading = method.GetLeadingTrivia();
-        return method
-            .WithoutLeadingTrivia()
-            .WithAttributeLists(method.AttributeLists.Insert(0, attribute.WithLeadingTrivia(leading).WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed)))
-            .WithAdditionalAnnotations(Formatter.Annotation);
+        var indentation = leading.LastOrDefault(t => t.IsKind(SyntaxKind.WhitespaceTrivia));
+        var modifiersOrType = method.Modifiers.Count > 0
+            ? method.WithModifiers(method.Modifiers.Replace(method.Modifiers[0], method.Modifiers[0].WithLeadingTrivia(indentation)))
+            : method.WithReturnType(method.ReturnType.WithLeadingTrivia(indentation));
+        return modifiersOrType
+            .WithAttributeLists(method.AttributeLists.Insert(0, attribute.WithLeadingTrivia(leading).WithTrailingTrivia(SyntaxFactory.EndOfLine(newLine))));
     }
 }

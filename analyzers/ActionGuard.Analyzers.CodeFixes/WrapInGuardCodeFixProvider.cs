@@ -64,12 +64,13 @@ public sealed class WrapInGuardCodeFixProvider : CodeFixProvider
             return document;
         }
 
+        var newLine = await CodeFixHelpers.NewLineOfAsync(document, unit, context.CancellationToken).ConfigureAwait(false);
         var wrapped = new Dictionary<ExpressionStatementSyntax, StatementSyntax>();
         foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
         {
             if (Plan(unit, model, guardType, diagnostic) is { } plan && !wrapped.ContainsKey(plan.Statement))
             {
-                wrapped.Add(plan.Statement, Wrapped(plan, model, context.CancellationToken));
+                wrapped.Add(plan.Statement, Wrapped(plan, model, newLine, context.CancellationToken));
             }
         }
 
@@ -79,8 +80,8 @@ public sealed class WrapInGuardCodeFixProvider : CodeFixProvider
         }
 
         unit = unit.ReplaceNodes(wrapped.Keys, (original, _) => wrapped[original]);
-        unit = CodeFixHelpers.AddUsing(unit, "ActionGuard");
-        unit = CodeFixHelpers.AddUsing(unit, "System.Threading.Tasks");
+        unit = CodeFixHelpers.AddUsing(unit, "ActionGuard", newLine);
+        unit = CodeFixHelpers.AddUsing(unit, "System.Threading.Tasks", newLine);
         return document.WithSyntaxRoot(unit);
     }
 
@@ -113,13 +114,14 @@ public sealed class WrapInGuardCodeFixProvider : CodeFixProvider
     private static async Task<Document> WrapAsync(Document document, WrapPlan plan, SemanticModel model, CancellationToken cancellationToken)
     {
         var root = (CompilationUnitSyntax)(await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
-        root = root.ReplaceNode(plan.Statement, Wrapped(plan, model, cancellationToken));
-        root = CodeFixHelpers.AddUsing(root, "ActionGuard");
-        root = CodeFixHelpers.AddUsing(root, "System.Threading.Tasks");
+        var newLine = await CodeFixHelpers.NewLineOfAsync(document, root, cancellationToken).ConfigureAwait(false);
+        root = root.ReplaceNode(plan.Statement, Wrapped(plan, model, newLine, cancellationToken));
+        root = CodeFixHelpers.AddUsing(root, "ActionGuard", newLine);
+        root = CodeFixHelpers.AddUsing(root, "System.Threading.Tasks", newLine);
         return document.WithSyntaxRoot(root);
     }
 
-    private static StatementSyntax Wrapped(WrapPlan plan, SemanticModel model, CancellationToken cancellationToken)
+    private static StatementSyntax Wrapped(WrapPlan plan, SemanticModel model, string newLine, CancellationToken cancellationToken)
     {
         var statement = plan.Statement;
         var method = plan.Method;
@@ -136,8 +138,8 @@ public sealed class WrapInGuardCodeFixProvider : CodeFixProvider
         // Laid out by hand: the formatter keeps line breaks it finds inside a lambda and would not indent them.
         var indent = statement.GetLeadingTrivia().LastOrDefault(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).ToString();
         var inner = indent + "        ";
+        // The statement's own line breaks are kept as they are; only its continuation lines move in.
         var body = statement.WithoutLeadingTrivia().WithoutTrailingTrivia().ToFullString().Replace("\n", "\n        ");
-        var newLine = "\n";
         var builder = new StringBuilder();
         builder.Append(indent).Append("await ").Append(guardName).Append(".ExecuteAsync(").Append(newLine);
         builder.Append(indent).Append("    new GuardedAction(ActionKind.").Append(kind).Append(", \"").Append(actionName).Append("\"),").Append(newLine);

@@ -8,7 +8,7 @@
 #   banned  analyzer excluded, Microsoft.CodeAnalysis.BannedApiAnalyzers given the built-in catalog's IDs instead
 # and reports the analyzers' own time from -p:ReportAnalyzer=true.
 #
-# Usage: benchmarks/analyzer-build/run.sh [FILES=1000] [RUNS=3]
+# Usage: [VARIANTS="none ag banned"] benchmarks/analyzer-build/run.sh [FILES=1000] [RUNS=3]
 set -euo pipefail
 
 FILES="${1:-1000}"
@@ -170,7 +170,7 @@ lines=$(cat "$WORK/code/src/"*.cs | wc -l)
 echo "generated $FILES files, $lines lines" >&2
 
 declare -A MEDIAN
-for variant in none ag banned; do
+for variant in ${VARIANTS:-none ag banned}; do
   dir="$WORK/$variant"
   rm -rf "$dir"; mkdir -p "$dir"; cp -r "$WORK/code/src" "$dir/src"
   project "$dir" "$variant"
@@ -189,5 +189,9 @@ for variant in none ag banned; do
   grep -oE "(warning|error) (AG|RS)[0-9]+" "$WORK/$variant-0.log" | sort | uniq -c | sed 's/^/    diagnostics: /' || true
 done
 
-awk -v a="${MEDIAN[ag]}" -v n="${MEDIAN[none]}" 'BEGIN { printf "ratio ag/none:     %.3f\n", a / n }'
-awk -v a="${MEDIAN[banned]}" -v n="${MEDIAN[none]}" 'BEGIN { printf "ratio banned/none: %.3f\n", a / n }'
+if [[ -n "${MEDIAN[none]:-}" && -n "${MEDIAN[ag]:-}" ]]; then
+  awk -v a="${MEDIAN[ag]}" -v n="${MEDIAN[none]}" 'BEGIN { printf "ratio ag/none:     %.3f\n", a / n }'
+fi
+if [[ -n "${MEDIAN[none]:-}" && -n "${MEDIAN[banned]:-}" ]]; then
+  awk -v a="${MEDIAN[banned]}" -v n="${MEDIAN[none]}" 'BEGIN { printf "ratio banned/none: %.3f\n", a / n }'
+fi

@@ -1,6 +1,8 @@
 namespace ActionGuard.Analyzers.Catalog;
 
-/// <summary>One sensitive API: a documentation-comment ID, what it does, and why.</summary>
+/// <summary>
+/// One sensitive API, or a family of them: a documentation-comment ID (or its wildcard form), what it does, and why.
+/// </summary>
 internal sealed class CatalogEntry
 {
     public CatalogEntry(string id, SensitiveKind kind, string message, string containerFullName, string containerName, string? memberName)
@@ -13,14 +15,27 @@ internal sealed class CatalogEntry
         MemberName = memberName;
     }
 
+    /// <summary>Initializes a family rule.</summary>
+    public CatalogEntry(string id, SensitiveKind kind, string message, DocIdPattern family)
+        : this(id, kind, message, family.LiteralNamespace, string.Empty, memberName: null)
+    {
+        Family = family;
+    }
+
     /// <summary>Gets the ID as written, for example <c>M:Amazon.S3.IAmazonS3.PutObjectAsync</c>.</summary>
     public string Id { get; }
 
     public SensitiveKind Kind { get; }
 
+    /// <summary>Gets the pattern of a family rule, or <see langword="null"/> for an entry naming one API.</summary>
+    public DocIdPattern? Family { get; }
+
     public string Message { get; }
 
-    /// <summary>Gets the containing type's metadata name, for example <c>Amazon.S3.IAmazonS3</c>.</summary>
+    /// <summary>
+    /// Gets the containing type's metadata name, for example <c>Amazon.S3.IAmazonS3</c>; for a family rule, the
+    /// namespace written out in front of its first wildcard.
+    /// </summary>
     public string ContainerFullName { get; }
 
     /// <summary>Gets the containing type's simple name without arity, for example <c>IAmazonS3</c>.</summary>

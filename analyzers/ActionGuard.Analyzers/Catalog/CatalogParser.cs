@@ -6,7 +6,8 @@ namespace ActionGuard.Analyzers.Catalog;
 
 /// <summary>
 /// Reads catalog text: one <c>{DocCommentId};{Kind};{message}</c> per line, <c>//</c> comments and blank lines
-/// ignored, the format BannedApiAnalyzers uses for its banned-symbol files plus a kind.
+/// ignored, the format BannedApiAnalyzers uses for its banned-symbol files plus a kind. An ID with <c>*</c> or
+/// <c>{a,b}</c> is a family rule (<see cref="DocIdPattern"/>).
 /// </summary>
 internal static class CatalogParser
 {
@@ -58,6 +59,18 @@ internal static class CatalogParser
         if (id.Length < 3 || id[1] != ':' || (id[0] != 'M' && id[0] != 'T'))
         {
             return $"'{id}' is not a documentation-comment ID of a method (M:) or type (T:)";
+        }
+
+        if (DocIdPattern.IsPattern(id))
+        {
+            var patternError = DocIdPattern.TryParse(id.Substring(2), isMethod: id[0] == 'M', out var family);
+            if (patternError is not null)
+            {
+                return $"'{id}': {patternError}";
+            }
+
+            entry = new CatalogEntry(id, kind, message, family!);
+            return null;
         }
 
         var paren = id.IndexOf('(');

@@ -7,65 +7,89 @@ public sealed class CodeFixTests
 {
     private static TestOptions S3 => TestOptions.WithStubs(Stubs.AwsS3);
 
+    private const string ExportSource = """
+        using System.Threading.Tasks;
+        using Amazon.S3;
+        using Amazon.S3.Model;
+
+        namespace Agents;
+
+        public class Exporter(IAmazonS3 s3)
+        {
+            /// <summary>Exports the report.</summary>
+            public async Task Export(PutObjectRequest request)
+            {
+                await s3.PutObjectAsync(request);
+            }
+        }
+        """;
+
+    private const string WrapSource = """
+        using System.Threading;
+        using System.Threading.Tasks;
+        using ActionGuard;
+        using Amazon.S3;
+        using Amazon.S3.Model;
+
+        public class Exporter(IAmazonS3 s3, IActionGuard guard)
+        {
+            public async Task Export(PutObjectRequest request, CancellationToken cancellationToken)
+            {
+                var before = 1;
+                await s3.PutObjectAsync(request, cancellationToken);
+                var after = before;
+            }
+        }
+        """;
+
+    private const string FixAllWrapSource = """
+        using System.Threading;
+        using System.Threading.Tasks;
+        using ActionGuard;
+        using Amazon.S3;
+        using Amazon.S3.Model;
+
+        public class Exporter(IAmazonS3 s3, IActionGuard guard)
+        {
+            public async Task Export(PutObjectRequest request, CancellationToken cancellationToken)
+            {
+                await s3.PutObjectAsync(request, cancellationToken);
+                var between = 1;
+                await s3.PutACLAsync(new PutACLRequest(), cancellationToken);
+            }
+        }
+        """;
+
+    private const string AttributedSource = """
+        using System;
+        using System.Threading.Tasks;
+        using ActionGuard;
+        using Amazon.S3;
+        using Amazon.S3.Model;
+
+        public class Admin(IAmazonS3 s3)
+        {
+            [Obsolete("use v2")]
+            public Task Open() => s3.PutACLAsync(new PutACLRequest());
+        }
+        """;
+
     [Fact]
     public async Task Adds_RequiresApproval_with_the_kind_of_the_finding_and_the_using()
     {
-        await Verifier.VerifyFixAsync("""
-            using System.Threading.Tasks;
-            using Amazon.S3;
-            using Amazon.S3.Model;
-
-            namespace Agents;
-
-            public class Exporter(IAmazonS3 s3)
-            {
-                /// <summary>Exports the report.</summary>
-                public async Task Export(PutObjectRequest request)
-                {
-                    await s3.PutObjectAsync(request);
-                }
-            }
-            """, "AG0001", new AddRequiresApprovalCodeFixProvider(), "AddRequiresApproval_DataExport", options: S3);
+        await Verifier.VerifyFixAsync(ExportSource, "AG0001", new AddRequiresApprovalCodeFixProvider(), "AddRequiresApproval_DataExport", options: S3);
     }
 
     [Fact]
     public async Task Adds_RequiresApproval_after_existing_attributes()
     {
-        await Verifier.VerifyFixAsync("""
-            using System;
-            using System.Threading.Tasks;
-            using ActionGuard;
-            using Amazon.S3;
-            using Amazon.S3.Model;
-
-            public class Admin(IAmazonS3 s3)
-            {
-                [Obsolete("use v2")]
-                public Task Open() => s3.PutACLAsync(new PutACLRequest());
-            }
-            """, "AG0002", new AddRequiresApprovalCodeFixProvider(), "AddRequiresApproval_PermissionChange", options: S3);
+        await Verifier.VerifyFixAsync(AttributedSource, "AG0002", new AddRequiresApprovalCodeFixProvider(), "AddRequiresApproval_PermissionChange", options: S3);
     }
 
     [Fact]
     public async Task Wraps_an_awaited_statement_in_the_guard_in_scope()
     {
-        await Verifier.VerifyFixAsync("""
-            using System.Threading;
-            using System.Threading.Tasks;
-            using ActionGuard;
-            using Amazon.S3;
-            using Amazon.S3.Model;
-
-            public class Exporter(IAmazonS3 s3, IActionGuard guard)
-            {
-                public async Task Export(PutObjectRequest request, CancellationToken cancellationToken)
-                {
-                    var before = 1;
-                    await s3.PutObjectAsync(request, cancellationToken);
-                    var after = before;
-                }
-            }
-            """, "AG0001", new WrapInGuardCodeFixProvider(), "WrapInGuard_Awaited", options: S3);
+        await Verifier.VerifyFixAsync(WrapSource, "AG0001", new WrapInGuardCodeFixProvider(), "WrapInGuard_Awaited", options: S3);
     }
 
     [Fact]
@@ -89,6 +113,40 @@ public sealed class CodeFixTests
                 }
             }
             """, "AG0002", new WrapInGuardCodeFixProvider(), "WrapInGuard_Synchronous");
+    }
+
+    // The fixes write the file's own line ending (or .editorconfig's end_of_line), never a fixed "\n" or CRLF; the
+    // verifier fails on the first line break that differs, and the golden files are shared with the LF tests above.
+    [Fact]
+    public async Task Adding_the_attribute_keeps_a_CRLF_file_CRLF()
+    {
+        await Verifier.VerifyFixAsync(ExportSource.ReplaceLineEndings("\r\n"), "AG0001", new AddRequiresApprovalCodeFixProvider(), "AddRequiresApproval_DataExport", options: S3);
+    }
+
+    [Fact]
+    public async Task Adding_the_attribute_follows_end_of_line_lf_from_editorconfig()
+    {
+        var options = S3;
+        options.EditorConfig = "end_of_line = lf";
+        await Verifier.VerifyFixAsync(ExportSource, "AG0001", new AddRequiresApprovalCodeFixProvider(), "AddRequiresApproval_DataExport", options: options);
+    }
+
+    [Fact]
+    public async Task Adding_the_attribute_after_existing_ones_keeps_a_CRLF_file_CRLF()
+    {
+        await Verifier.VerifyFixAsync(AttributedSource.ReplaceLineEndings("\r\n"), "AG0002", new AddRequiresApprovalCodeFixProvider(), "AddRequiresApproval_PermissionChange", options: S3);
+    }
+
+    [Fact]
+    public async Task Wrapping_keeps_a_CRLF_file_CRLF()
+    {
+        await Verifier.VerifyFixAsync(WrapSource.ReplaceLineEndings("\r\n"), "AG0001", new WrapInGuardCodeFixProvider(), "WrapInGuard_Awaited", options: S3);
+    }
+
+    [Fact]
+    public async Task Fix_All_wrapping_keeps_a_CRLF_file_CRLF()
+    {
+        await Verifier.VerifyFixAllAsync(FixAllWrapSource.ReplaceLineEndings("\r\n"), ["AG0001", "AG0002"], new WrapInGuardCodeFixProvider(), "FixAll_WrapInGuard", options: S3);
     }
 
     [Fact]
@@ -125,23 +183,7 @@ public sealed class CodeFixTests
     [Fact]
     public async Task Fix_All_wraps_every_flagged_statement_once()
     {
-        var left = await Verifier.VerifyFixAllAsync("""
-            using System.Threading;
-            using System.Threading.Tasks;
-            using ActionGuard;
-            using Amazon.S3;
-            using Amazon.S3.Model;
-
-            public class Exporter(IAmazonS3 s3, IActionGuard guard)
-            {
-                public async Task Export(PutObjectRequest request, CancellationToken cancellationToken)
-                {
-                    await s3.PutObjectAsync(request, cancellationToken);
-                    var between = 1;
-                    await s3.PutACLAsync(new PutACLRequest(), cancellationToken);
-                }
-            }
-            """, ["AG0001", "AG0002"], new WrapInGuardCodeFixProvider(), "FixAll_WrapInGuard", options: S3);
+        var left = await Verifier.VerifyFixAllAsync(FixAllWrapSource, ["AG0001", "AG0002"], new WrapInGuardCodeFixProvider(), "FixAll_WrapInGuard", options: S3);
 
         Assert.DoesNotContain(left, d => d.Id is "AG0001" or "AG0002");
         Assert.DoesNotContain(left, d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);

@@ -382,7 +382,7 @@ public sealed class UnguardedCallTests
                 public async Task Run()
                 {
                     await {|AG0002:members.PostAsync(new ReferenceCreate())|};
-                    await members.DeleteAsync();
+                    await {|AG0002:members.DeleteAsync()|};
                     await photo.PostAsync(new ReferenceCreate());
                 }
             }
@@ -453,7 +453,7 @@ public sealed class UnguardedCallTests
     {
         await Verifier.VerifyAsync("""
             using System.Threading.Tasks;
-            namespace Amazon.S4
+            namespace Contoso.Amazon.S3
             {
                 public interface IAmazonS3 { Task PutObjectAsync(object request); }
                 class Exporter(IAmazonS3 s3)

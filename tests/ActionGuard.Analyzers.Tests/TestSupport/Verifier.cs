@@ -143,7 +143,7 @@ internal static class Verifier
         var operations = await actions[actionIndex].GetOperationsAsync(CancellationToken.None);
         var changed = operations.OfType<ApplyChangesOperation>().Single().ChangedSolution;
         var fixedDocument = changed.GetDocument(document.Id)!;
-        var fixedText = (await fixedDocument.GetTextAsync()).ToString().ReplaceLineEndings("\n");
+        var fixedText = KeptLineEndings((await fixedDocument.GetTextAsync()).ToString(), source, options);
 
         await CompareWithGoldenAsync(fixedText, goldenName, callerPath);
 
@@ -185,9 +185,32 @@ internal static class Verifier
         var action = await fixAll.GetFixAsync(context) ?? throw new Xunit.Sdk.XunitException("Fix All produced no change.");
         var operations = await action.GetOperationsAsync(CancellationToken.None);
         var fixedDocument = operations.OfType<ApplyChangesOperation>().Single().ChangedSolution.GetDocument(document.Id)!;
-        var fixedText = (await fixedDocument.GetTextAsync()).ToString().ReplaceLineEndings("\n");
+        var fixedText = KeptLineEndings((await fixedDocument.GetTextAsync()).ToString(), source, options);
         await CompareWithGoldenAsync(fixedText, goldenName, callerPath);
         return await GetDiagnosticsAsync(fixedDocument.Project, options);
+    }
+
+    /// <summary>
+    /// Fails when the fix wrote a line break other than the file's (or the one .editorconfig's <c>end_of_line</c> asks
+    /// for), then returns the text with "\n" line breaks so one golden file serves every line ending.
+    /// </summary>
+    private static string KeptLineEndings(string fixedText, string source, TestOptions options)
+    {
+        var expected = options.EditorConfig?.Contains("end_of_line = crlf", StringComparison.Ordinal) == true ? "\r\n"
+            : options.EditorConfig?.Contains("end_of_line = lf", StringComparison.Ordinal) == true ? "\n"
+            : source.Contains("\r\n", StringComparison.Ordinal) ? "\r\n" : "\n";
+        var lines = fixedText.Split('\n');
+        for (var i = 0; i < lines.Length - 1; i++)
+        {
+            var crlf = lines[i].EndsWith('\r');
+            if (crlf != (expected == "\r\n"))
+            {
+                throw new Xunit.Sdk.XunitException(
+                    $"Line {i + 1} of the fixed file ends with {(crlf ? "CRLF" : "LF")}, the file's line ending is {(expected == "\r\n" ? "CRLF" : "LF")}: '{lines[i].TrimEnd('\r')}'");
+            }
+        }
+
+        return fixedText.ReplaceLineEndings("\n");
     }
 
     private static async Task CompareWithGoldenAsync(string fixedText, string goldenName, string callerPath)
@@ -209,6 +232,9 @@ internal static class Verifier
 
     private static string Describe(IEnumerable<(string Id, TextSpan Span)> diagnostics, string source) =>
         string.Join("\n", diagnostics.Select(d => $"  {d.Id} {d.Span}: {source.Substring(d.Span.Start, d.Span.Length)}"));
+
+    /// <summary>Gets the running framework's assemblies and the ActionGuard SDK, as test sources see them.</summary>
+    public static ImmutableArray<MetadataReference> FrameworkAndSdkReferences => References.Value;
 
     private static ImmutableArray<MetadataReference> LoadReferences()
     {
