@@ -40,7 +40,8 @@ public sealed class AddRequiresApprovalCodeFixProvider : CodeFixProvider
                 continue;
             }
 
-            if (EnclosingMethod(node) is not { } method)
+            // The attribute is single-use: a method that has one for another kind cannot take a second.
+            if (EnclosingMethod(node) is not { } method || method.AttributeLists.SelectMany(l => l.Attributes).Any(IsRequiresApproval))
             {
                 continue;
             }

@@ -24,7 +24,7 @@ internal static class PackageSurface
     /// </summary>
     public static string Describe(RealPackage package)
     {
-        var references = Verifier.FrameworkAndSdkReferences
+        var references = TestReferences.All
             .AddRange(package.AllAssemblyPaths().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)));
         var compilation = CSharpCompilation.Create("Surface", references: references);
         var catalog = SensitiveApiCatalog.Create(compilation, []);

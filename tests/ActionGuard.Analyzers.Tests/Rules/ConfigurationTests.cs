@@ -41,8 +41,7 @@ public sealed class ConfigurationTests
             """));
         await Verifier.VerifyAsync(Source, options);
 
-        var project = Verifier.CreateProject(Markup.Parse(Source).Source, options);
-        var mail = (await Verifier.GetDiagnosticsAsync(project, options)).Single(d => d.GetMessage().Contains("Mailer", StringComparison.Ordinal));
+        var mail = (await AnalyzerRun.DiagnosticsAsync(Source, options)).Single(d => d.GetMessage().Contains("Mailer", StringComparison.Ordinal));
         Assert.Contains("mails a report outside the company", mail.GetMessage(), StringComparison.Ordinal);
     }
 
@@ -77,8 +76,7 @@ public sealed class ConfigurationTests
             Agents.Mailer.Preview;DataExport;no prefix
             M:Agents.Mailer.Preview
             """));
-        var project = Verifier.CreateProject(Markup.Parse(Source).Source, options);
-        var errors = (await Verifier.GetDiagnosticsAsync(project, options)).Where(d => d.Id == "AG0008").OrderBy(d => d.Location.GetLineSpan().StartLinePosition.Line).ToList();
+        var errors = (await AnalyzerRun.DiagnosticsAsync(Source, options)).Where(d => d.Id == "AG0008").OrderBy(d => d.Location.GetLineSpan().StartLinePosition.Line).ToList();
 
         Assert.Equal([3, 4, 5], errors.Select(e => e.Location.GetLineSpan().StartLinePosition.Line));
         Assert.All(errors, e => Assert.EndsWith("ActionGuard.Sensitive.txt", e.Location.GetLineSpan().Path, StringComparison.Ordinal));
@@ -92,7 +90,7 @@ public sealed class ConfigurationTests
     {
         var options = TestOptions.WithStubs(Stubs.AwsS3);
         options.EditorConfig = "dotnet_diagnostic.AG0001.severity = error\ndotnet_diagnostic.AG0002.severity = none";
-        var project = Verifier.CreateProject("""
+        var diagnostics = await AnalyzerRun.DiagnosticsAsync("""
             using System.Threading.Tasks;
             using Amazon.S3;
             using Amazon.S3.Model;
@@ -106,9 +104,6 @@ public sealed class ConfigurationTests
                 }
             }
             """, options);
-        var compilation = (await project.GetCompilationAsync())!;
-        var withAnalyzers = compilation.WithAnalyzers(Verifier.AllAnalyzers, project.AnalyzerOptions);
-        var diagnostics = await withAnalyzers.GetAllDiagnosticsAsync();
 
         var export = Assert.Single(diagnostics, d => d.Id == "AG0001");
         Assert.Equal(DiagnosticSeverity.Error, export.Severity);

@@ -131,8 +131,7 @@ public sealed class FamilyRuleTests
             M:Contoso.*Client.{Delete;InfrastructureMutation;unclosed
             M:Contoso.**Client.Delete**;InfrastructureMutation;crossing names in a member
             """));
-        var project = Verifier.CreateProject("class Empty { }", options);
-        var errors = (await Verifier.GetDiagnosticsAsync(project, options)).Where(d => d.Id == "AG0008")
+        var errors = (await AnalyzerRun.DiagnosticsAsync("class Empty { }", options)).Where(d => d.Id == "AG0008")
             .OrderBy(d => d.Location.GetLineSpan().StartLinePosition.Line).ToList();
 
         Assert.Equal([0, 1, 2, 3, 4], errors.Select(e => e.Location.GetLineSpan().StartLinePosition.Line));
@@ -146,8 +145,8 @@ public sealed class FamilyRuleTests
     [Fact]
     public void No_family_rule_is_kept_for_a_compilation_without_its_root_namespace()
     {
-        var plain = CSharpCompilation.Create("Plain", [CSharpSyntaxTree.ParseText("class C { }")], Verifier.FrameworkAndSdkReferences);
-        var aws = CSharpCompilation.Create("Aws", [CSharpSyntaxTree.ParseText(AwsLambda)], Verifier.FrameworkAndSdkReferences);
+        var plain = CSharpCompilation.Create("Plain", [CSharpSyntaxTree.ParseText("class C { }")], TestReferences.All);
+        var aws = CSharpCompilation.Create("Aws", [CSharpSyntaxTree.ParseText(AwsLambda)], TestReferences.All);
 
         Assert.Equal(0, FamilyCount(SensitiveApiCatalog.Create(plain, [])));
         Assert.True(FamilyCount(SensitiveApiCatalog.Create(aws, [])) > 0);

@@ -51,8 +51,7 @@ public sealed class MisuseTests
     public async Task Bypass_message_names_the_interface_to_call_through()
     {
         var options = TestOptions.WithStubs(Service);
-        var project = Verifier.CreateProject("class Agent { public System.Threading.Tasks.Task Run(Exporter e) => e.Export(\"b\"); }", options);
-        var diagnostic = Assert.Single(await Verifier.GetDiagnosticsAsync(project, options), d => d.Id == "AG0004");
+        var diagnostic = Assert.Single(await AnalyzerRun.DiagnosticsAsync("class Agent { public System.Threading.Tasks.Task Run(Exporter e) => e.Export(\"b\"); }", options), d => d.Id == "AG0004");
         Assert.Contains("call it through 'IExporter'", diagnostic.GetMessage(), StringComparison.Ordinal);
     }
 
@@ -88,11 +87,10 @@ public sealed class MisuseTests
     public async Task Missing_parameter_message_lists_the_parameters()
     {
         var options = new TestOptions();
-        var project = Verifier.CreateProject("""
+        var diagnostic = Assert.Single(await AnalyzerRun.DiagnosticsAsync("""
             using ActionGuard;
             public interface IOps { [RequiresApproval(ActionKind.DataExport, Resource = "{bukket}")] void Export(string bucket, string key); }
-            """, options);
-        var diagnostic = Assert.Single(await Verifier.GetDiagnosticsAsync(project, options), d => d.Id == "AG0005");
+            """, options), d => d.Id == "AG0005");
         Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Error, diagnostic.Severity);
         Assert.Contains("names parameter 'bukket', which 'Export' does not have (its parameters are bucket, key)", diagnostic.GetMessage(), StringComparison.Ordinal);
     }

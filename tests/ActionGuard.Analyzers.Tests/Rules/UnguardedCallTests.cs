@@ -435,8 +435,7 @@ public sealed class UnguardedCallTests
                 public Task Export(PutObjectRequest request) => s3.PutObjectAsync(request);
             }
             """));
-        var project = Verifier.CreateProject("class Empty { }", options);
-        var diagnostics = await Verifier.GetDiagnosticsAsync(project, options);
+        var diagnostics = await AnalyzerRun.DiagnosticsAsync("class Empty { }", options);
         Assert.DoesNotContain(diagnostics, d => d.Id.StartsWith("AG", StringComparison.Ordinal));
 
         // The same code outside generated files is reported, so the test above can fail.
@@ -468,13 +467,12 @@ public sealed class UnguardedCallTests
     public async Task Diagnostic_message_names_the_api_and_help_link_points_at_the_rule_page()
     {
         var options = S3;
-        var project = Verifier.CreateProject(Usings + """
+        var diagnostic = Assert.Single(await AnalyzerRun.DiagnosticsAsync(Usings + """
             class Exporter(IAmazonS3 s3)
             {
                 public Task Export(PutObjectRequest request) => s3.PutObjectAsync(request);
             }
-            """, options);
-        var diagnostic = Assert.Single(await Verifier.GetDiagnosticsAsync(project, options), d => d.Id == "AG0001");
+            """, options), d => d.Id == "AG0001");
         Assert.Equal("'IAmazonS3.PutObjectAsync' is a data export (uploads an object to Amazon S3) and runs outside an approval guard", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal("https://github.com/actionguard/actionguard/blob/main/docs/rules/AG0001.md", diagnostic.Descriptor.HelpLinkUri);
         Assert.Equal("DataExport", diagnostic.Properties["Kind"]);
