@@ -35,6 +35,24 @@ internal sealed record RealPackage(string Id, string Version, params RealPackage
         new RealPackage("Microsoft.Graph", "6.10.0", Kiota, new("Microsoft.Graph.Core", "4.0.1")),
     }.ToDictionary(p => p.Id);
 
+    /// <summary>Packages the evaluation corpus also needs to bind its calls (types in the SDKs' signatures).</summary>
+    public static IReadOnlyList<RealPackage> CorpusDependencies { get; } =
+    [
+        new("System.ClientModel", "1.17.0"),
+        new("System.Memory.Data", "11.0.0"),
+        new("Azure.Storage.Common", "12.29.0"),
+        new("Google.Apis", "1.78.0"),
+        new("Google.Apis.Storage.v1", "1.78.0.4299"),
+        new("Google.Apis.Auth", "1.78.0"),
+        new("Google.Api.Gax", "4.16.0"),
+        new("Google.Api.Gax.Rest", "4.16.0"),
+        new("Microsoft.Graph.Core", "4.0.1"),
+        AwsCore,
+        AzureCore,
+        GoogleApisCore,
+        Kiota,
+    ];
+
     /// <summary>Gets the framework folder the assembly was read from, for example <c>lib/net8.0</c>.</summary>
     public string Framework => Path.GetRelativePath(Folder, Path.GetDirectoryName(AssemblyPath)!).Replace('\\', '/');
 
