@@ -115,23 +115,27 @@ internal static class ReviewEndpoints
             return;
         }
 
+        var query = ReviewQuery.Parse(context.Request.Query, out var error);
+        if (error is not null)
+        {
+            await MessagePage.WriteAsync(context, StatusCodes.Status400BadRequest, "Not a view of the list", error, isError: true, "Open the list", ReviewPaths.Base).ConfigureAwait(false);
+            return;
+        }
+
         var service = context.RequestServices.GetRequiredService<ApprovalService>();
         var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
-        var decidable = new List<ApprovalRecord>();
+        var auditor = caller.Groups.Contains(context.RequestServices.GetRequiredService<IOptions<ActionGuardServerOptions>>().Value.AuditorGroup);
+        var shown = new List<ApprovalRecord>();
         string? cursor = null;
         var scanned = 0;
         do
         {
-            var page = await service.ListAsync(ApprovalStatus.Pending, cursor, PageSize, context.RequestAborted).ConfigureAwait(false);
+            var page = await service.ListAsync(query.History ? null : ApprovalStatus.Pending, cursor, PageSize, context.RequestAborted).ConfigureAwait(false);
             foreach (var record in page.Items)
             {
-                if (record.ExpiresAt > now
-                    && ReviewFormat.InApproverGroups(record, caller)
-                    && !ApprovalStateMachine.IsInitiator(record, caller.Person!)
-                    && !string.Equals(record.AgentId, caller.Person!.Subject, StringComparison.Ordinal)
-                    && !ReviewFormat.HasDecided(record, caller))
+                if (query.Matches(record) && (query.History ? MaySee(record, caller, auditor) : MayDecide(record, caller, now)))
                 {
-                    decidable.Add(record);
+                    shown.Add(record);
                 }
             }
 
@@ -141,8 +145,21 @@ internal static class ReviewEndpoints
         while (cursor is not null && scanned < MaxScanned);
 
         var token = Antiforgery(context);
-        await ReviewResponses.WriteHtmlAsync(context, StatusCodes.Status200OK, ListPage.Render(context, caller, token, decidable)).ConfigureAwait(false);
+        var html = ListPage.Render(context, caller, token, query, [.. query.Order(shown)], now);
+        await ReviewResponses.WriteHtmlAsync(context, StatusCodes.Status200OK, html).ConfigureAwait(false);
     }
+
+    // Pending requests the person could decide now: in its approver groups, not their own, not decided by them yet.
+    private static bool MayDecide(ApprovalRecord record, Caller caller, DateTimeOffset now) =>
+        record.ExpiresAt > now
+        && ReviewFormat.InApproverGroups(record, caller)
+        && !ApprovalStateMachine.IsInitiator(record, caller.Person!)
+        && !string.Equals(record.AgentId, caller.Person!.Subject, StringComparison.Ordinal)
+        && !ReviewFormat.HasDecided(record, caller);
+
+    // Decided requests the person could have decided, decided, or reads as an auditor.
+    private static bool MaySee(ApprovalRecord record, Caller caller, bool auditor) =>
+        auditor || ReviewFormat.InApproverGroups(record, caller) || ReviewFormat.HasDecided(record, caller);
 
     private static async Task DetailAsync(HttpContext context)
     {

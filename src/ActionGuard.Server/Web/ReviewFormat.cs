@@ -40,4 +40,22 @@ internal static class ReviewFormat
 
     public static bool HasDecided(ApprovalRecord record, Caller caller) =>
         record.Decisions.Any(d => d.Approver.IsSamePerson(caller.Person));
+
+    /// <summary>How far <paramref name="at"/> is from <paramref name="now"/>, in words: "in 12 min", "3 h ago".</summary>
+    public static string Relative(DateTimeOffset at, DateTimeOffset now)
+    {
+        var span = at - now;
+        var magnitude = span.Duration();
+        var amount = magnitude.TotalMinutes < 1 ? "less than a minute"
+            : magnitude.TotalHours < 1 ? $"{(int)magnitude.TotalMinutes} min"
+            : magnitude.TotalDays < 2 ? $"{(int)magnitude.TotalHours} h {magnitude.Minutes} min"
+            : $"{(int)magnitude.TotalDays} days";
+        return span >= TimeSpan.Zero ? "in " + amount : amount + " ago";
+    }
+
+    /// <summary>Who decided, and how: "Alice (alice) approved; Bob (bob) denied", or "nobody".</summary>
+    public static string DecidedBy(ApprovalRecord record) =>
+        record.Decisions.Count == 0
+            ? "nobody"
+            : string.Join("; ", record.Decisions.Select(d => Party(d.Approver) + (d.Verdict == ApprovalVerdict.Approve ? " approved" : " denied")));
 }
