@@ -17,6 +17,17 @@ public static class AuditForger
         command.ExecuteNonQuery();
     }
 
+    /// <summary>Changes one record's actor in place and leaves every hash as it was, as a careless database edit would.</summary>
+    public static void EditActorInPlace(string databasePath, long seq, string actor)
+    {
+        using var connection = Open(databasePath);
+        using var write = connection.CreateCommand();
+        write.CommandText = "UPDATE audit SET actor = $actor WHERE seq = $seq";
+        write.Parameters.AddWithValue("$actor", actor);
+        write.Parameters.AddWithValue("$seq", seq);
+        write.ExecuteNonQuery();
+    }
+
     public static void RewriteActor(string databasePath, long seq, string actor)
     {
         using var connection = Open(databasePath);

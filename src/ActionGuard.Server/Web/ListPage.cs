@@ -11,14 +11,19 @@ namespace ActionGuard.Server.Web;
 /// </summary>
 internal static class ListPage
 {
-    public static string Render(HttpContext context, Caller caller, string antiforgeryToken, ReviewQuery query, IReadOnlyList<ApprovalRecord> records, DateTimeOffset now) =>
+    public static string Render(HttpContext context, Caller caller, string antiforgeryToken, ReviewQuery query, IReadOnlyList<ApprovalRecord> records, DateTimeOffset now, bool auditor) =>
         ReviewLayout.Render(context, query.History ? "Decided requests" : "Pending requests", caller, antiforgeryToken, html =>
         {
             var basePath = ReviewPaths.Local(context, ReviewPaths.Base);
             html.Raw("<nav aria-label=\"Views\" class=\"views\"><ul>")
                 .Raw("<li><a href=\"").Text(basePath).Raw(query.History ? "\">" : "\" aria-current=\"page\">").Text("Pending").Raw("</a></li>")
-                .Raw("<li><a href=\"").Text(basePath + "?view=history").Raw(query.History ? "\" aria-current=\"page\">" : "\">").Text("History").Raw("</a></li>")
-                .Raw("</ul></nav>\n");
+                .Raw("<li><a href=\"").Text(basePath + "?view=history").Raw(query.History ? "\" aria-current=\"page\">" : "\">").Text("History").Raw("</a></li>");
+            if (auditor)
+            {
+                html.Raw("<li><a href=\"").Text(ReviewPaths.Local(context, ReviewPaths.Audit)).Raw("\">Audit</a></li>");
+            }
+
+            html.Raw("</ul></nav>\n");
             html.Raw("<h1>").Text(query.History ? "Decided requests" : "Pending requests").Raw("</h1>\n");
             SearchForm(html, basePath, query);
             html.Raw("<p id=\"summary\" role=\"status\">").Text(Summary(query, records.Count)).Raw("</p>\n");

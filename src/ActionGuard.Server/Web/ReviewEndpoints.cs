@@ -38,6 +38,8 @@ internal static class ReviewEndpoints
 
         endpoints.MapGet(ReviewPaths.Base, ListAsync);
         endpoints.MapGet(ReviewPaths.Stylesheet, ReviewAssets.WriteStylesheetAsync);
+        endpoints.MapGet(ReviewPaths.Audit, AuditView.PageAsync);
+        endpoints.MapGet(ReviewPaths.AuditExport, AuditView.ExportAsync);
         endpoints.MapGet(ReviewPaths.Base + "/{id}", DetailAsync);
         endpoints.MapPost(ReviewPaths.Base + "/{id}/decision", DecideAsync);
         SignInEndpoints.Map(endpoints);
@@ -145,7 +147,7 @@ internal static class ReviewEndpoints
         while (cursor is not null && scanned < MaxScanned);
 
         var token = Antiforgery(context);
-        var html = ListPage.Render(context, caller, token, query, [.. query.Order(shown)], now);
+        var html = ListPage.Render(context, caller, token, query, [.. query.Order(shown)], now, auditor);
         await ReviewResponses.WriteHtmlAsync(context, StatusCodes.Status200OK, html).ConfigureAwait(false);
     }
 
@@ -292,7 +294,7 @@ internal static class ReviewEndpoints
     private static Task NotFoundAsync(HttpContext context, string id) =>
         MessagePage.WriteAsync(context, StatusCodes.Status404NotFound, "Request not found", $"There is no request '{id}'.", isError: true, "Back to pending requests", ReviewPaths.Base);
 
-    private static string Antiforgery(HttpContext context) =>
+    internal static string Antiforgery(HttpContext context) =>
         context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context).RequestToken!;
 
     private static string Id(HttpContext context) => (string)context.Request.RouteValues["id"]!;

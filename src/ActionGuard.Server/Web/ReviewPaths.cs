@@ -11,6 +11,8 @@ internal static class ReviewPaths
     public const string SignOut = Base + "/signout";
     public const string SignedOut = Base + "/signedout";
     public const string Stylesheet = Base + "/assets/review.css";
+    public const string Audit = Base + "/audit";
+    public const string AuditExport = Audit + "/export";
 
     /// <summary>The detail path, unescaped: <see cref="Local"/> escapes it.</summary>
     public static string Detail(string id) => Base + "/" + id;

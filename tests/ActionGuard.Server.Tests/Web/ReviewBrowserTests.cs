@@ -181,6 +181,39 @@ public sealed class ReviewBrowserTests(BrowserFixture fixture) : IClassFixture<B
         Assert.Equal(0, dialogs);
     }
 
+    [Fact]
+    public async Task An_auditor_searches_the_history_and_reads_the_audit_view_with_its_charts()
+    {
+        await using var host = await fixture.StartServerAsync();
+        using var api = host.CreateClient(ServerHost.AgentKey);
+        var denied = await Api.CreatePendingAsync(api, Api.Body(name: "Ledger.Export", destination: "s3://partner-drop/ledger.csv"));
+        await Api.CreatePendingAsync(api, Api.Body(kind: "permission_change", name: "Roles.Grant"));
+        await Api.CreatePendingAsync(api, Api.Body(kind: "infrastructure_mutation", name: "Cluster.Scale"));
+        await host.Services.GetRequiredService<ApprovalService>().ExpireNowAsync(denied, default);
+        Provider.SetGroups("erin", "actionguard-auditors");
+        await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var page = await context.NewPageAsync();
+        await SignInAsync(page, host, "erin");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "History" }).ClickAsync();
+        await page.GetByLabel("Search").FillAsync("partner-drop");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+        await Expect(page.Locator("#summary")).ToHaveTextAsync("1 request matches.");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Ledger.Export" })).ToBeVisibleAsync();
+        await Expect(page.Locator("table.requests")).ToContainTextAsync("expired");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = BrowserFixture.ScreenshotPath("review-history.png"), FullPage = true });
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Audit" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "The audit log verifies" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Img, new() { Name = "Requests per day by kind, last 14 days" })).ToBeVisibleAsync();
+        Assert.Equal(5, await page.Locator("figure.chart").CountAsync());
+        // Nothing was decided yet, so the rule and time-to-decision charts say so instead of drawing empty axes.
+        await Expect(page.Locator("#by-rule")).ToContainTextAsync("Nothing to chart yet.");
+        // Today's bar has one part per kind requested today.
+        Assert.Equal(3, await page.Locator("#per-day svg rect[fill] title").CountAsync());
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = BrowserFixture.ScreenshotPath("review-audit.png"), FullPage = true });
+    }
+
     private GuardedAction Export(string initiator) => new(ActionKind.DataExport, "Exporter.Export")
     {
         Resource = "crm://customers",
