@@ -9,18 +9,24 @@ namespace ActionGuard.Server.Waiting;
 internal sealed class ApprovalSignals
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _signals = new(StringComparer.Ordinal);
+    private TaskCompletionSource _anyChange = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Gets a task that completes at the next change of <paramref name="approvalId"/>. Take it before reading.</summary>
     public Task NextChange(string approvalId) =>
         _signals.GetOrAdd(approvalId, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
-    /// <summary>Wakes everyone waiting on <paramref name="approvalId"/>.</summary>
+    /// <summary>Gets a task that completes at the next change of any approval (for the review page's live updates).</summary>
+    public Task NextChangeOfAny() => Volatile.Read(ref _anyChange).Task;
+
+    /// <summary>Wakes everyone waiting on <paramref name="approvalId"/>, and everyone waiting on any change.</summary>
     public void Signal(string approvalId)
     {
         if (_signals.TryRemove(approvalId, out var signal))
         {
             signal.TrySetResult();
         }
+
+        Interlocked.Exchange(ref _anyChange, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 
     /// <summary>
@@ -45,6 +51,8 @@ internal sealed class ApprovalSignals
         {
             Signal(approvalId);
         }
+
+        Interlocked.Exchange(ref _anyChange, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 
     /// <summary>Gets how many approvals have waiters or unconsumed signals; for tests.</summary>

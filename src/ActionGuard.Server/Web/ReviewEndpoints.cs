@@ -38,6 +38,8 @@ internal static class ReviewEndpoints
 
         endpoints.MapGet(ReviewPaths.Base, ListAsync);
         endpoints.MapGet(ReviewPaths.Stylesheet, ReviewAssets.WriteStylesheetAsync);
+        endpoints.MapGet(ReviewPaths.LiveScript, ReviewAssets.WriteLiveScriptAsync);
+        endpoints.MapGet(ReviewPaths.Events, ReviewEvents.StreamAsync);
         endpoints.MapGet(ReviewPaths.Audit, AuditView.PageAsync);
         endpoints.MapGet(ReviewPaths.AuditExport, AuditView.ExportAsync);
         endpoints.MapGet(ReviewPaths.Base + "/{id}", DetailAsync);

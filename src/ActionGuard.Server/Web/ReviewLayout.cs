@@ -16,7 +16,9 @@ internal static class ReviewLayout
             .Raw("<meta name=\"referrer\" content=\"no-referrer\">\n")
             .Raw("<title>").Text(title).Raw(" · ActionGuard review</title>\n")
             .Raw("<link rel=\"stylesheet\" href=\"").Text(ReviewPaths.Local(context, ReviewPaths.Stylesheet)).Raw("\">\n")
-            .Raw("</head>\n<body>\n")
+            .Raw(caller is null ? string.Empty : "<script src=\"" + HtmlWriter.Encode(ReviewPaths.Local(context, ReviewPaths.LiveScript)) + "\" defer></script>\n")
+            .Raw("</head>\n")
+            .Raw(caller is null ? "<body>\n" : "<body data-events=\"" + HtmlWriter.Encode(ReviewPaths.Local(context, ReviewPaths.Events)) + "\">\n")
             .Raw("<a class=\"skip-link\" href=\"#main\">Skip to main content</a>\n")
             .Raw("<header class=\"banner\">\n");
         if (context.RequestServices.GetService<DevelopmentMode>() is not null)

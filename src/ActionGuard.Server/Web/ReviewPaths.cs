@@ -11,6 +11,8 @@ internal static class ReviewPaths
     public const string SignOut = Base + "/signout";
     public const string SignedOut = Base + "/signedout";
     public const string Stylesheet = Base + "/assets/review.css";
+    public const string LiveScript = Base + "/assets/live.js";
+    public const string Events = Base + "/events";
     public const string Audit = Base + "/audit";
     public const string AuditExport = Audit + "/export";
 

@@ -11,7 +11,7 @@ internal static class ReviewResponses
     /// slipped through encoding would still not run.
     /// </summary>
     public const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+        "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
     /// <param name="context">The request.</param>
     /// <param name="status">The status code.</param>

@@ -214,6 +214,30 @@ public sealed class ReviewBrowserTests(BrowserFixture fixture) : IClassFixture<B
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = BrowserFixture.ScreenshotPath("review-audit.png"), FullPage = true });
     }
 
+    [Fact]
+    public async Task The_open_list_and_detail_pages_update_themselves_when_requests_arrive_or_are_decided()
+    {
+        await using var host = await fixture.StartServerAsync();
+        using var api = host.CreateClient(ServerHost.AgentKey);
+        var first = await Api.CreatePendingAsync(api, Api.Body(name: "First.Export"));
+        await using var context = await fixture.Browser.NewContextAsync();
+        var list = await context.NewPageAsync();
+        await SignInAsync(list, host, "alice");
+        await Expect(list.Locator("#summary")).ToHaveTextAsync("1 request is waiting for your decision.");
+        var detail = await context.NewPageAsync();
+        await detail.GotoAsync(new Uri(host.BaseAddress, "review/" + first).AbsoluteUri);
+        await Expect(detail.Locator("#status")).ToHaveTextAsync("pending");
+        await list.EvaluateAsync("() => { window.__notReloaded = true; }");
+
+        await Api.CreatePendingAsync(api, Api.Body(name: "Second.Export"));
+        await host.Services.GetRequiredService<ApprovalService>().ExpireNowAsync(first, default);
+
+        await Expect(list.GetByRole(AriaRole.Link, new() { Name = "Second.Export" })).ToBeVisibleAsync();
+        await Expect(list.Locator("#summary")).ToHaveTextAsync("1 request is waiting for your decision.");
+        Assert.True(await list.EvaluateAsync<bool>("() => window.__notReloaded === true"));
+        await Expect(detail.Locator("#status")).ToHaveTextAsync("expired");
+    }
+
     private GuardedAction Export(string initiator) => new(ActionKind.DataExport, "Exporter.Export")
     {
         Resource = "crm://customers",
