@@ -43,6 +43,7 @@ internal static class ApprovalCoreServices
             return engine;
         });
         services.TryAddSingleton<ApprovalSignals>();
+        services.TryAddSingleton<AgentPresence>();
         services.TryAddSingleton<ExpiryScheduler>();
         services.TryAddSingleton<ServerSigningKeys>();
         services.TryAddSingleton<DecisionTokenIssuer>();

@@ -23,6 +23,7 @@ internal sealed class ApprovalService
 {
     private readonly IApprovalStore _store;
     private readonly ApprovalSignals _signals;
+    private readonly AgentPresence _presence;
     private readonly ExpiryScheduler _expiry;
     private readonly PolicyEngine _policy;
     private readonly DecisionTokenIssuer _tokens;
@@ -39,6 +40,7 @@ internal sealed class ApprovalService
     public ApprovalService(
         IApprovalStore store,
         ApprovalSignals signals,
+        AgentPresence presence,
         ExpiryScheduler expiry,
         PolicyEngine policy,
         DecisionTokenIssuer tokens,
@@ -61,6 +63,7 @@ internal sealed class ApprovalService
         _notifier = notifier;
         _store = store;
         _signals = signals;
+        _presence = presence;
         _expiry = expiry;
         _policy = policy;
         _tokens = tokens;
@@ -426,6 +429,11 @@ internal sealed class ApprovalService
         else
         {
             _expiry.Cancel(record.Id);
+        }
+
+        if (record.Status != ApprovalStatus.Pending)
+        {
+            _presence.Forget(record.Id);
         }
 
         _signals.Signal(record.Id);

@@ -83,6 +83,11 @@ internal static class ApprovalEndpoints
             context.Response.Headers.Location = "/v1/approvals/" + Uri.EscapeDataString(record.Id);
         }
 
+        if (record.Status == ApprovalStatus.Pending)
+        {
+            Presence(context).Seen(record.Id);
+        }
+
         await WriteApprovalAsync(context, created ? StatusCodes.Status201Created : StatusCodes.Status200OK, record).ConfigureAwait(false);
     }
 
@@ -125,6 +130,11 @@ internal static class ApprovalEndpoints
             return;
         }
 
+        if (caller.IsAgent && record.Status == ApprovalStatus.Pending)
+        {
+            Presence(context).Seen(id);
+        }
+
         await WriteApprovalAsync(context, StatusCodes.Status200OK, record).ConfigureAwait(false);
     }
 
@@ -154,6 +164,11 @@ internal static class ApprovalEndpoints
             return;
         }
 
+        if (caller.IsAgent && record.Status == ApprovalStatus.Pending)
+        {
+            Presence(context).Seen(id);
+        }
+
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";
@@ -166,6 +181,12 @@ internal static class ApprovalEndpoints
             {
                 if (change is null)
                 {
+                    if (caller.IsAgent)
+                    {
+                        // An agent's open stream is an agent still waiting.
+                        Presence(context).Seen(id);
+                    }
+
                     await context.Response.WriteAsync(": keep-alive\n\n", Encoding.UTF8, cancellationToken).ConfigureAwait(false);
                     await context.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
                     continue;
@@ -321,6 +342,8 @@ internal static class ApprovalEndpoints
         var result = await Service(context).CancelAsync(Id(context), caller.AgentId!, context.RequestAborted).ConfigureAwait(false);
         await WriteResultAsync(context, result).ConfigureAwait(false);
     }
+
+    private static AgentPresence Presence(HttpContext context) => context.RequestServices.GetRequiredService<AgentPresence>();
 
     private static bool MayRead(Caller caller, ApprovalRecord record) =>
         !caller.IsAgent || string.Equals(caller.AgentId, record.AgentId, StringComparison.Ordinal);

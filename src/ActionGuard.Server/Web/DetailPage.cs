@@ -27,6 +27,11 @@ internal static class DetailPage
                 WriteProblem(html, problem);
             }
 
+            if (view.AgentGone is { } gone)
+            {
+                html.Raw("<div class=\"orphan\" id=\"agent-gone\" role=\"note\">").Element("p", gone).Raw("</div>\n");
+            }
+
             WriteRequest(html, record);
             WriteArguments(html, record);
             WriteData(html, record);

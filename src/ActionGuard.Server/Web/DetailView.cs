@@ -17,6 +17,9 @@ internal sealed class DetailView
 
     public required int MaxReasonLength { get; init; }
 
+    /// <summary>Why the request may be orphaned (its agent stopped asking about it), or <see langword="null"/>.</summary>
+    public string? AgentGone { get; init; }
+
     /// <summary>A confirmation after a decision was recorded.</summary>
     public string? Notice { get; init; }
 

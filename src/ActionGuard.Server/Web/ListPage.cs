@@ -11,7 +11,7 @@ namespace ActionGuard.Server.Web;
 /// </summary>
 internal static class ListPage
 {
-    public static string Render(HttpContext context, Caller caller, string antiforgeryToken, ReviewQuery query, IReadOnlyList<ApprovalRecord> records, DateTimeOffset now, bool auditor) =>
+    public static string Render(HttpContext context, Caller caller, string antiforgeryToken, ReviewQuery query, IReadOnlyList<ApprovalRecord> records, DateTimeOffset now, bool auditor, Waiting.AgentPresence presence) =>
         ReviewLayout.Render(context, query.History ? "Decided requests" : "Pending requests", caller, antiforgeryToken, html =>
         {
             var basePath = ReviewPaths.Local(context, ReviewPaths.Base);
@@ -45,8 +45,13 @@ internal static class ListPage
                     .Element("td", record.Action.Kind)
                     .Element("td", record.Action.Resource ?? "not stated")
                     .Element("td", record.Action.Destination ?? "not stated")
-                    .Element("td", record.AgentId)
-                    .Element("td", ReviewFormat.Party(record.Initiator));
+                    .Raw("<td>").Text(record.AgentId);
+                if (ReviewFormat.AgentGone(record, presence, now) is not null)
+                {
+                    html.Raw(" <span class=\"orphan-mark\">(").Text("not heard from for " + ReviewFormat.Relative(presence.LastSeen(record.Id)!.Value, now).Replace(" ago", string.Empty, StringComparison.Ordinal) + "; may have gone away").Raw(")</span>");
+                }
+
+                html.Raw("</td>").Element("td", ReviewFormat.Party(record.Initiator));
                 if (query.History)
                 {
                     html.Element("td", ReviewFormat.Status(record.Status))

@@ -149,7 +149,7 @@ internal static class ReviewEndpoints
         while (cursor is not null && scanned < MaxScanned);
 
         var token = Antiforgery(context);
-        var html = ListPage.Render(context, caller, token, query, [.. query.Order(shown)], now, auditor);
+        var html = ListPage.Render(context, caller, token, query, [.. query.Order(shown)], now, auditor, context.RequestServices.GetRequiredService<Waiting.AgentPresence>());
         await ReviewResponses.WriteHtmlAsync(context, StatusCodes.Status200OK, html).ConfigureAwait(false);
     }
 
@@ -285,6 +285,7 @@ internal static class ReviewEndpoints
             Caller = caller,
             AntiforgeryToken = Antiforgery(context),
             MaxReasonLength = context.RequestServices.GetRequiredService<IOptions<ActionGuardServerOptions>>().Value.Limits.MaxStringLength,
+            AgentGone = ReviewFormat.AgentGone(record, context.RequestServices.GetRequiredService<Waiting.AgentPresence>(), context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()),
             Notice = notice,
             Problem = problem,
             ReasonError = reasonError,

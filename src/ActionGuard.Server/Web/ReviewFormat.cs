@@ -58,4 +58,13 @@ internal static class ReviewFormat
         record.Decisions.Count == 0
             ? "nobody"
             : string.Join("; ", record.Decisions.Select(d => Party(d.Approver) + (d.Verdict == ApprovalVerdict.Approve ? " approved" : " denied")));
+
+    /// <summary>
+    /// Says that a pending request's agent stopped asking about it, and what that means for an approval; or
+    /// <see langword="null"/> while the agent is still heard from (or was never heard from on this server).
+    /// </summary>
+    public static string? AgentGone(ApprovalRecord record, Waiting.AgentPresence presence, DateTimeOffset now) =>
+        record.Status == Client.ApprovalStatus.Pending && presence.SeemsGone(record.Id) && presence.LastSeen(record.Id) is { } at
+            ? $"The agent {record.AgentId} has not asked about this request for {Relative(at, now).Replace(" ago", string.Empty, StringComparison.Ordinal)}: it may have gone away. An approval runs nothing unless the agent comes back for it."
+            : null;
 }
