@@ -5,7 +5,7 @@ namespace ActionGuard.Server.LoadTest;
 // Command-line parameters; every count is bounded and the whole run has a time cap.
 internal sealed class LoadOptions
 {
-    public HashSet<string> Scenarios { get; private set; } = new(StringComparer.OrdinalIgnoreCase) { "waiting", "cycles", "wake" };
+    public HashSet<string> Scenarios { get; private set; } = new(StringComparer.OrdinalIgnoreCase) { "waiting", "cycles", "wake", "allowed" };
 
     // waiting: concurrently waiting requests measured at each level, created by this many agents.
     public List<int> Levels { get; private set; } = [1_000, 5_000, 10_000];
@@ -25,6 +25,9 @@ internal sealed class LoadOptions
     public int WarmupSeconds { get; private set; } = 10;
 
     public int CycleAgents { get; private set; } = 32;
+
+    /// <summary>Gets how many guarded calls run at once in the <c>allowed</c> scenario.</summary>
+    public int AllowedCallers { get; private set; } = 32;
 
     public int Approvers { get; private set; } = 4;
 
@@ -72,6 +75,7 @@ internal sealed class LoadOptions
                 case "--cycle-seconds": options.CycleSeconds = Int(1, 600); break;
                 case "--warmup-seconds": options.WarmupSeconds = Int(0, 120); break;
                 case "--cycle-agents": options.CycleAgents = Int(1, 1_024); break;
+                case "--allowed-callers": options.AllowedCallers = Int(1, 1_024); break;
                 case "--approvers": options.Approvers = Int(1, 256); break;
                 case "--cycle-no-long-poll": options.CycleLongPoll = false; break;
                 case "--decision-burst": options.DecisionBurst = Int(0, 100_000); break;

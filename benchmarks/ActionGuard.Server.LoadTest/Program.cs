@@ -4,7 +4,7 @@ using ActionGuard.Server.LoadTest.Infrastructure;
 using ActionGuard.Server.LoadTest.Scenarios;
 using ActionGuard.TestSupport;
 
-// dotnet run -c Release --project benchmarks/ActionGuard.Server.LoadTest -- [--scenarios waiting,cycles,wake] ...
+// dotnet run -c Release --project benchmarks/ActionGuard.Server.LoadTest -- [--scenarios waiting,cycles,wake,allowed] ...
 // The same program is the server child: --serve <settings.json>.
 if (args is ["--serve", var settings])
 {
@@ -69,6 +69,7 @@ await using (var issuer = await TestOidcIssuer.StartAsync())
         }
     });
     await RunAsync("wake", options.Agents, async h => report.Wake = await WakeScenario.RunAsync(h, options, cap.Token));
+    await RunAsync("allowed", options.Agents, async h => report.Allowed = await AllowedScenario.RunAsync(h, options, cap.Token));
 }
 
 var text = report.Render(options, clock.Elapsed);

@@ -19,8 +19,9 @@ internal sealed class Harness : IAsyncDisposable
     private readonly string _folder;
     private readonly SocketsHttpHandler _handler;
 
-    private Harness(string folder, ServerProcess server, SocketsHttpHandler handler, HttpClient http, List<ApprovalClient> agents, List<string> approverTokens)
+    private Harness(string folder, ServerProcess server, SocketsHttpHandler handler, HttpClient http, List<ApprovalClient> agents, List<string> approverTokens, List<string> apiKeys)
     {
+        ApiKeys = apiKeys;
         _folder = folder;
         Server = server;
         _handler = handler;
@@ -37,6 +38,9 @@ internal sealed class Harness : IAsyncDisposable
     public IReadOnlyList<ApprovalClient> Agents { get; }
 
     public IReadOnlyList<string> ApproverTokens { get; }
+
+    /// <summary>Gets the agents' API keys, in agent order, for scenarios that run the SDK's own client.</summary>
+    public IReadOnlyList<string> ApiKeys { get; }
 
     public static async Task<Harness> StartAsync(TestOidcIssuer issuer, int agents, int approvers, bool serverGc, CancellationToken cancellationToken)
     {
@@ -57,11 +61,17 @@ internal sealed class Harness : IAsyncDisposable
                 }),
                 [nameof(ActionGuardServerOptions.Agents)] = new JsonObject
                 {
-                    ["ApiKeys"] = new JsonArray([.. keys.Select((key, i) => (JsonNode)new JsonObject
+                    [nameof(AgentAuthenticationOptions.ApiKeys)] = new JsonArray([.. keys.Select((key, i) => (JsonNode)new JsonObject
                     {
                         ["AgentId"] = AgentId(i),
                         ["KeyHash"] = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key))),
                     })]),
+                },
+
+                // The allowed scenario's dev exports: policy decides them at creation, no person involved.
+                ["Policy"] = new JsonObject
+                {
+                    ["Rules"] = new JsonArray(new JsonObject { ["Name"] = "dev-exports", ["Kind"] = "data_export", ["Environment"] = "dev", ["Decision"] = "allow" }),
                 },
 
                 // Raised for the test: the default 50/s per agent is a production guard, not a capacity limit.
@@ -82,7 +92,7 @@ internal sealed class Harness : IAsyncDisposable
         var http = new HttpClient(handler, disposeHandler: false) { BaseAddress = server.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
         var clients = keys.Select(key => new ApprovalClient(http, new ApprovalClientOptions { Endpoint = server.BaseAddress, ApiKey = key })).ToList();
         var tokens = Enumerable.Range(0, approvers).Select(i => issuer.IssueToken("approver-" + i, name: "approver-" + i, lifetime: TimeSpan.FromHours(2))).ToList();
-        return new Harness(folder, server, handler, http, clients, tokens);
+        return new Harness(folder, server, handler, http, clients, tokens, keys);
     }
 
     public static string AgentId(int index) => "load-agent-" + index;

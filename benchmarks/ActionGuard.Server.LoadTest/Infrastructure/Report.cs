@@ -19,6 +19,8 @@ internal sealed class Report
 
     public WakeScenario.Result? Wake { get; set; }
 
+    public AllowedScenario.Result? Allowed { get; set; }
+
     public List<string> LoadAverages { get; } = [];
 
     public bool? ServerGc { get; set; }
@@ -61,6 +63,14 @@ internal sealed class Report
         if (Wake is { } w)
         {
             b.AppendLine(Inv, $"| decision-to-wake p50 / p90 / p99 / max | {w.Wake.P50Ms:F1} / {w.Wake.P90Ms:F1} / {w.Wake.P99Ms:F1} / {w.Wake.MaxMs:F1} ms | p99 ≤ 50 ms | {(w.Wake.P99Ms <= 50 ? "met" : "missed")} |");
+        }
+
+        if (Allowed is { } a)
+        {
+            var rate = a.Calls / a.Seconds;
+            b.AppendLine(Inv, $"| allowed guarded calls/s, SDK → server, SQLite ({a.Callers} at once) | {rate:F0} | ≥ 5,000 | {(rate >= 5000 ? "met" : "missed")} |");
+            b.AppendLine(Inv, $"| allowed call latency p50 / p99 | {a.Call.P50Ms:F1} / {a.Call.P99Ms:F1} ms | p99 ≤ 10 ms | {(a.Call.P99Ms <= 10 ? "met" : "missed")} |");
+            b.AppendLine(Inv, $"| server CPU per allowed call | {(a.Calls == 0 ? 0 : a.ServerCpuSeconds / a.Calls * 1e6):F0} µs ({a.Errors} errors) | | |");
         }
 
         b.AppendLine();
