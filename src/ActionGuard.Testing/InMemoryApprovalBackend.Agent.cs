@@ -66,7 +66,8 @@ public sealed partial class InMemoryApprovalBackend
         }
 
         ThrowIfFailed(record.Id);
-        return Snapshot(record);
+        var (current, decisionToken) = await _service.ClaimAtCreationAsync(record, created, command, agentId, TokenIssuer, token).ConfigureAwait(false);
+        return current.ToApproval(_reviewUrlBase, decisionToken);
     }
 
     internal Task<Approval> GetAsync(string agentId, string approvalId, TimeSpan? wait, CancellationToken cancellationToken) =>

@@ -49,7 +49,7 @@ internal sealed record ApprovalRecord
 
     public string? OutcomeError { get; init; }
 
-    public Approval ToApproval(string? reviewUrlBase) => new()
+    public Approval ToApproval(string? reviewUrlBase, string? decisionToken = null) => new()
     {
         Id = Id,
         Status = Status,
@@ -66,6 +66,7 @@ internal sealed record ApprovalRecord
         CreatedAt = CreatedAt,
         ExpiresAt = ExpiresAt,
         ReviewUrl = reviewUrlBase is null ? null : new Uri(reviewUrlBase.TrimEnd('/') + "/" + Uri.EscapeDataString(Id)),
+        DecisionToken = decisionToken,
     };
 
     public static bool IsFinal(ApprovalStatus status) =>

@@ -287,6 +287,23 @@ internal sealed class ApprovalService
         return (result, issued.Token);
     }
 
+    /// <summary>
+    /// Claims, for the agent that created it, an approval that policy allowed at creation when the create asked for it
+    /// (<see cref="CreateCommand.ClaimIfAllowed"/>): the create reply then carries the decision token, so an allowed
+    /// action costs one round trip. A replayed create never claims (the token is issued once); anything else is
+    /// returned as it is, without a token.
+    /// </summary>
+    public async Task<(ApprovalRecord Record, string? Token)> ClaimAtCreationAsync(ApprovalRecord record, bool created, CreateCommand command, string agentId, string issuer, CancellationToken cancellationToken)
+    {
+        if (!created || !command.ClaimIfAllowed || record.Status != ApprovalStatus.Approved)
+        {
+            return (record, null);
+        }
+
+        var (result, token) = await ClaimAsync(record.Id, agentId, issuer, cancellationToken).ConfigureAwait(false);
+        return result?.Error is null && result is not null && token is not null ? (result.Current, token) : (result?.Current ?? record, null);
+    }
+
     /// <summary>A policy rule decides a pending approval now (the in-memory test backend's delayed policy scripts).</summary>
     public Task<TransitionResult?> DecideByPolicyAsync(string id, ApprovalVerdict verdict, string? reason, string issuer, CancellationToken cancellationToken) =>
         ApplyAsync(id, r => ApprovalStateMachine.DecideByPolicy(r, verdict, reason, issuer, _options.ClaimWindow, _timeProvider.GetUtcNow()), cancellationToken);

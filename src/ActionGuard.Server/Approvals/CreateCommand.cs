@@ -13,4 +13,8 @@ internal sealed record CreateCommand(
     IReadOnlyDictionary<string, IReadOnlyList<string>> DataSamples,
     string? Justification,
     string ActionHash,
-    string RequestHash);
+    string RequestHash)
+{
+    /// <summary>Gets whether the agent asked for the claim in the same request when policy allows at creation.</summary>
+    public bool ClaimIfAllowed { get; init; }
+}

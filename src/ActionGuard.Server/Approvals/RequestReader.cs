@@ -188,6 +188,22 @@ internal sealed partial class RequestReader
         var dataSamples = ReadDataSamples(root, errors);
         var justification = OptionalString(root, "justification", "justification", errors, _limits.MaxStringLength);
         var actionHash = RequiredString(root, "actionHash", "actionHash", errors);
+        var claimIfAllowed = false;
+        if (root.TryGetProperty("claimIfAllowed", out var claimElement))
+        {
+            switch (claimElement.ValueKind)
+            {
+                case JsonValueKind.True:
+                    claimIfAllowed = true;
+                    break;
+                case JsonValueKind.False or JsonValueKind.Null:
+                    break;
+                default:
+                    errors.Add("claimIfAllowed", "claimIfAllowed must be true or false.");
+                    break;
+            }
+        }
+
         if (actionHash is not null && !HashPattern().IsMatch(actionHash))
         {
             errors.Add("actionHash", "The action hash must be 'sha256:' and 64 lowercase hex digits.");
@@ -201,7 +217,10 @@ internal sealed partial class RequestReader
         // Also the decision token's ag_request: the agent checks it against the request it sent, so nothing the
         // reviewer saw or policy matched can have been changed on the way.
         var requestHash = RequestDigest.Compute(root);
-        return new CreateCommand(action, initiator, initiatorToken, arguments, dataClasses, dataSamples, justification, actionHash, requestHash);
+        return new CreateCommand(action, initiator, initiatorToken, arguments, dataClasses, dataSamples, justification, actionHash, requestHash)
+        {
+            ClaimIfAllowed = claimIfAllowed,
+        };
     }
 
     // Masked examples for the reviewer ("j***@example.com"): a handful per class, short, plain strings.

@@ -88,7 +88,12 @@ internal static class ApprovalEndpoints
             Presence(context).Seen(record.Id);
         }
 
-        await WriteApprovalAsync(context, created ? StatusCodes.Status201Created : StatusCodes.Status200OK, record).ConfigureAwait(false);
+        var (current, token) = await service.ClaimAtCreationAsync(record, created, command, caller.AgentId!, issuer, context.RequestAborted).ConfigureAwait(false);
+        await HttpHelpers.WriteJsonAsync(
+            context,
+            created ? StatusCodes.Status201Created : StatusCodes.Status200OK,
+            current.ToApproval(service.ReviewUrlBase, token),
+            ServerJsonContext.Default.Approval).ConfigureAwait(false);
     }
 
     private static async Task GetAsync(HttpContext context)

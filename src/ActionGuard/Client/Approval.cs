@@ -49,4 +49,11 @@ public sealed class Approval
 
     /// <summary>Gets where a person reviews the request.</summary>
     public Uri? ReviewUrl { get; init; }
+
+    /// <summary>
+    /// Gets the signed decision token, only in the reply to a create that asked for
+    /// <see cref="CreateApprovalRequest.ClaimIfAllowed"/> and that policy allowed: the approval is then already claimed
+    /// (<see cref="ApprovalStatus.Executing"/>) for this agent.
+    /// </summary>
+    public string? DecisionToken { get; init; }
 }

@@ -31,4 +31,11 @@ public sealed class CreateApprovalRequest
 
     /// <summary>Gets the action hash: <c>sha256:</c> and the hex SHA-256 of the canonical action, full arguments and nonce.</summary>
     public required string ActionHash { get; init; }
+
+    /// <summary>
+    /// Gets whether the backend should claim the approval in the same request when policy allows the action at
+    /// creation, returning the decision token in <see cref="Approval.DecisionToken"/> (one round trip instead of three).
+    /// <see langword="null"/> (omitted) means no.
+    /// </summary>
+    public bool? ClaimIfAllowed { get; init; }
 }

@@ -135,6 +135,9 @@ internal sealed class DefaultActionGuard : IActionGuard
             DataSamples = payload is { Samples.Count: > 0 } ? payload.Samples : null,
             Justification = action.Justification,
             ActionHash = actionHash,
+
+            // An action policy allows at creation is claimed in the same request: one round trip, same checks.
+            ClaimIfAllowed = true,
         };
 
         var timeout = action.Timeout ?? _options.DefaultTimeout;
@@ -198,6 +201,18 @@ internal sealed class DefaultActionGuard : IActionGuard
             }
 
             approvalId = approval.Id;
+            // Policy allowed this call at creation and the backend claimed it for this agent: the reply carries the
+            // token, verified below exactly as a claimed one. (An adopted approval is never claimed at its creation here.)
+            var claimedAtCreation = !heldApproval && approval.Status == ApprovalStatus.Executing && approval.DecisionToken is { } createdToken
+                ? new ClaimResult { DecisionToken = createdToken }
+                : null;
+            if (!heldApproval && approval.Status == ApprovalStatus.Executing && claimedAtCreation is null)
+            {
+                // Claimed at creation, but the reply with the token was lost and a retry replayed the create: the token
+                // is never issued twice, so the action does not run, and the backend hears so.
+                await ReportOutcomeAsync(approvalId, action, OutcomeStatus.Failed, "Not run: the reply that carried the decision token was lost.").ConfigureAwait(false);
+            }
+
             if (approval.Status == ApprovalStatus.Pending)
             {
                 // One line an operator can act on: which request waits, and where a person decides it.
@@ -251,19 +266,25 @@ internal sealed class DefaultActionGuard : IActionGuard
                     new KeyValuePair<string, object?>(ActionGuardTelemetry.OutcomeTag, StatusName(approval.Status)));
             }
 
-            ThrowUnlessApproved(action, approval);
-
             ClaimResult claim;
-            try
+            if (claimedAtCreation is not null)
             {
-                claim = await _client.ClaimAsync(approvalId, cancellationToken).ConfigureAwait(false);
+                claim = claimedAtCreation;
             }
-            catch (Exception ex) when (ex is ApprovalBackendUnavailableException or OperationCanceledException)
+            else
             {
-                // The claim may have won on the backend although its reply was lost. The action will not run: say so
-                // rather than leave the approval 'executing'. A backend that never saw the claim refuses this harmlessly.
-                await ReportOutcomeAsync(approvalId, action, OutcomeStatus.Failed, $"Not run: the claim was not answered ({ex.GetType().Name}).").ConfigureAwait(false);
-                throw;
+                ThrowUnlessApproved(action, approval);
+                try
+                {
+                    claim = await _client.ClaimAsync(approvalId, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is ApprovalBackendUnavailableException or OperationCanceledException)
+                {
+                    // The claim may have won on the backend although its reply was lost. The action will not run: say so
+                    // rather than leave the approval 'executing'. A backend that never saw the claim refuses this harmlessly.
+                    await ReportOutcomeAsync(approvalId, action, OutcomeStatus.Failed, $"Not run: the claim was not answered ({ex.GetType().Name}).").ConfigureAwait(false);
+                    throw;
+                }
             }
 
             // While the arguments still hash as they did, the expectation is the very string sent with the request.

@@ -228,6 +228,29 @@ public abstract class ProtocolConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_create_that_asks_to_claim_what_policy_allows_gets_the_bound_token_once_and_only_when_allowed()
+    {
+        var request = Request(environment: "dev");
+        var allowed = await Agent.CreateApprovalAsync(new CreateApprovalRequest { Action = request.Action, ActionHash = request.ActionHash, ClaimIfAllowed = true }, "key-18");
+        var replay = await Agent.CreateApprovalAsync(new CreateApprovalRequest { Action = request.Action, ActionHash = request.ActionHash, ClaimIfAllowed = true }, "key-18");
+        var pending = await Agent.CreateApprovalAsync(new CreateApprovalRequest { Action = Request().Action, ActionHash = Request().ActionHash, ClaimIfAllowed = true }, "key-19");
+
+        Assert.Equal(ApprovalStatus.Executing, allowed.Status);
+        var token = await VerifyAsync(allowed.DecisionToken!);
+        Assert.Equal(allowed.Id, token.Subject);
+        Assert.Equal(request.ActionHash, token.GetClaim("ag_hash").Value);
+        Assert.Contains("policy:" + ConformancePolicy.DevExports, token.GetClaim("ag_approvers").Value, StringComparison.Ordinal);
+        await RefusedAsync(() => Agent.ClaimAsync(allowed.Id), HttpStatusCode.Conflict, ProtocolProblems.AlreadyClaimed);
+        // A replayed create shows the approval claimed but never carries a second token.
+        Assert.Equal(allowed.Id, replay.Id);
+        Assert.Equal(ApprovalStatus.Executing, replay.Status);
+        Assert.Null(replay.DecisionToken);
+        // What policy does not allow waits for a person, with no token.
+        Assert.Equal(ApprovalStatus.Pending, pending.Status);
+        Assert.Null(pending.DecisionToken);
+    }
+
+    [Fact]
     public async Task A_rule_that_denies_denies_at_creation_with_its_reason()
     {
         var approval = await Agent.CreateApprovalAsync(Request(destination: "http://example.com/upload"), "key-16");
