@@ -46,6 +46,9 @@ public sealed class ActionGuardServerOptions
     /// <summary>Gets or sets the group whose members may read and verify the audit log. Default <c>actionguard-auditors</c>.</summary>
     public string AuditorGroup { get; set; } = "actionguard-auditors";
 
+    /// <summary>Whether <paramref name="caller"/> is a person in <see cref="AuditorGroup"/>: the one test of being an auditor.</summary>
+    internal bool IsAuditor(Identity.Caller caller) => !caller.IsAgent && caller.Groups.Contains(AuditorGroup);
+
     /// <summary>
     /// Gets the addresses of reverse proxies whose <c>X-Forwarded-For</c> header names the client, so that limits per
     /// client address (failed authentications) key on the real client rather than the proxy. Only the address the

@@ -14,12 +14,14 @@ internal sealed class RequestGate
     private readonly RequestThrottle _throttle;
     private readonly ApproverDirectory _approvers;
     private readonly string _auditorGroup;
+    private readonly ActionGuardServerOptions _options;
 
     public RequestGate(CallerAuthenticator authenticator, RequestThrottle throttle, ApproverDirectory approvers, IOptions<ActionGuardServerOptions> options)
     {
         _approvers = approvers;
         _authenticator = authenticator;
         _throttle = throttle;
+        _options = options.Value;
         _auditorGroup = options.Value.AuditorGroup;
     }
 
@@ -42,7 +44,7 @@ internal sealed class RequestGate
             (Role.Agent, false) => "Only agents may call this endpoint; an approver token cannot create or act on requests.",
             (Role.Approver, true) => "Only approvers may call this endpoint; an agent token cannot decide or list.",
             (Role.Auditor, true) => "Only auditors may read the audit log.",
-            (Role.Auditor, false) when !caller.Groups.Contains(_auditorGroup) => $"Only members of '{_auditorGroup}' may read the audit log.",
+            (Role.Auditor, false) when !_options.IsAuditor(caller) => $"Only members of '{_auditorGroup}' may read the audit log.",
             _ => null,
         };
         if (refusal is not null)

@@ -90,9 +90,10 @@ internal static class AuditView
             return null;
         }
 
-        var group = context.RequestServices.GetRequiredService<IOptions<ActionGuardServerOptions>>().Value.AuditorGroup;
-        if (!caller.Groups.Contains(group))
+        var options = context.RequestServices.GetRequiredService<IOptions<ActionGuardServerOptions>>().Value;
+        if (!options.IsAuditor(caller))
         {
+            var group = options.AuditorGroup;
             await MessagePage.WriteAsync(context, StatusCodes.Status403Forbidden, "Auditors only", $"The audit view is for members of '{group}'; your sign-in does not carry that group.", isError: true, "Open the list", ReviewPaths.Base).ConfigureAwait(false);
             return null;
         }

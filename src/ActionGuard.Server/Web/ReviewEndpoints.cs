@@ -128,7 +128,7 @@ internal static class ReviewEndpoints
 
         var service = context.RequestServices.GetRequiredService<ApprovalService>();
         var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
-        var auditor = caller.Groups.Contains(context.RequestServices.GetRequiredService<IOptions<ActionGuardServerOptions>>().Value.AuditorGroup);
+        var auditor = context.RequestServices.GetRequiredService<IOptions<ActionGuardServerOptions>>().Value.IsAuditor(caller);
         var shown = new List<ApprovalRecord>();
         string? cursor = null;
         var scanned = 0;

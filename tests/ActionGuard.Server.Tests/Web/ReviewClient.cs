@@ -55,6 +55,19 @@ public sealed partial class ReviewClient : IDisposable
         return await Http.GetAsync(callback);
     }
 
+    /// <summary>Opens the request's page and submits its decision form, as the signed-in person would.</summary>
+    public async Task<HttpResponseMessage> DecideOnThePageAsync(string approvalId, string verdict, string? reason = null)
+    {
+        var token = AntiforgeryToken((await GetPageAsync("review/" + approvalId)).Html);
+        var form = new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["verdict"] = verdict };
+        if (reason is not null)
+        {
+            form["reason"] = reason;
+        }
+
+        return await Http.PostAsync($"review/{approvalId}/decision", new FormUrlEncodedContent(form));
+    }
+
     public async Task<(HttpResponseMessage Response, string Html)> GetPageAsync(string path)
     {
         var response = await Http.GetAsync(path);
