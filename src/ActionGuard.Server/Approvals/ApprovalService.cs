@@ -181,7 +181,18 @@ internal sealed class ApprovalService
             audit.AddRange(decided.Audit);
         }
 
-        var outcome = await _store.CreateAsync(record, audit, _notifier.Plan(record, created: true), cancellationToken).ConfigureAwait(false);
+        // Reviewers and channels hear of the decision as made; the claim below is the agent's business.
+        var outbox = _notifier.Plan(record, created: true);
+        if (command.ClaimIfAllowed && record.Status == ApprovalStatus.Approved)
+        {
+            // Allowed at creation and asked for: claimed in the same transaction, the token issued once it committed.
+            await _tokens.RefreshKeysAsync(cancellationToken).ConfigureAwait(false);
+            var claimed = ApprovalStateMachine.Claim(record, agentId, NewTokenId(), now);
+            record = claimed.Current;
+            audit.AddRange(claimed.Audit);
+        }
+
+        var outcome = await _store.CreateAsync(record, audit, outbox, cancellationToken).ConfigureAwait(false);
         if (!outcome.Created)
         {
             if (!string.Equals(outcome.Record.RequestHash, command.RequestHash, StringComparison.Ordinal))
@@ -271,7 +282,7 @@ internal sealed class ApprovalService
     public async Task<(TransitionResult? Result, string? Token)> ClaimAsync(string id, string agentId, string issuer, CancellationToken cancellationToken)
     {
         await _tokens.RefreshKeysAsync(cancellationToken).ConfigureAwait(false);
-        var jti = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var jti = NewTokenId();
         var result = await ApplyAsync(id, r => ApprovalStateMachine.Claim(r, agentId, jti, _timeProvider.GetUtcNow()), cancellationToken).ConfigureAwait(false);
         if (result is null || result.Error is not null)
         {
@@ -288,21 +299,30 @@ internal sealed class ApprovalService
     }
 
     /// <summary>
-    /// Claims, for the agent that created it, an approval that policy allowed at creation when the create asked for it
-    /// (<see cref="CreateCommand.ClaimIfAllowed"/>): the create reply then carries the decision token, so an allowed
-    /// action costs one round trip. A replayed create never claims (the token is issued once); anything else is
-    /// returned as it is, without a token.
+    /// Issues the decision token of an approval that policy allowed and <see cref="CreateAsync"/> claimed in the
+    /// create's own transaction (<see cref="CreateCommand.ClaimIfAllowed"/>): the create reply carries it, so an allowed
+    /// action costs one round trip. A replayed create gets no token (it is issued once); anything else is returned as
+    /// it is, without a token.
     /// </summary>
     public async Task<(ApprovalRecord Record, string? Token)> ClaimAtCreationAsync(ApprovalRecord record, bool created, CreateCommand command, string agentId, string issuer, CancellationToken cancellationToken)
     {
-        if (!created || !command.ClaimIfAllowed || record.Status != ApprovalStatus.Approved)
+        if (!created || !command.ClaimIfAllowed || record.Status != ApprovalStatus.Executing || record.TokenId is null
+            || !string.Equals(record.AgentId, agentId, StringComparison.Ordinal))
         {
             return (record, null);
         }
 
-        var (result, token) = await ClaimAsync(record.Id, agentId, issuer, cancellationToken).ConfigureAwait(false);
-        return result?.Error is null && result is not null && token is not null ? (result.Current, token) : (result?.Current ?? record, null);
+        await _tokens.RefreshKeysAsync(cancellationToken).ConfigureAwait(false);
+        var issued = _tokens.Issue(record, issuer, _timeProvider.GetUtcNow());
+        foreach (var observer in _observers)
+        {
+            observer.Claimed(record, issued);
+        }
+
+        return (record, issued.Token);
     }
+
+    private static string NewTokenId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
     /// <summary>A policy rule decides a pending approval now (the in-memory test backend's delayed policy scripts).</summary>
     public Task<TransitionResult?> DecideByPolicyAsync(string id, ApprovalVerdict verdict, string? reason, string issuer, CancellationToken cancellationToken) =>
