@@ -74,8 +74,15 @@ internal sealed class Harness : IAsyncDisposable
                     ["Rules"] = new JsonArray(new JsonObject { ["Name"] = "dev-exports", ["Kind"] = "data_export", ["Environment"] = "dev", ["Decision"] = "allow" }),
                 },
 
-                // Raised for the test: the default 50/s per agent is a production guard, not a capacity limit.
-                ["Limits"] = new JsonObject { ["AgentRequestsPerSecond"] = 1_000_000, ["AgentBurst"] = 1_000_000 },
+                // Raised for the test: the defaults (50/s per agent, 10/s per approver) are production guards against
+                // a stolen credential, not capacity limits; four approvers deciding thousands per second would hit them.
+                ["Limits"] = new JsonObject
+                {
+                    [nameof(ServerLimitsOptions.AgentRequestsPerSecond)] = 1_000_000,
+                    [nameof(ServerLimitsOptions.AgentBurst)] = 1_000_000,
+                    [nameof(ServerLimitsOptions.ApproverRequestsPerSecond)] = 1_000_000,
+                    [nameof(ServerLimitsOptions.ApproverBurst)] = 1_000_000,
+                },
             },
         };
         var settingsPath = Path.Combine(folder, "settings.json");
