@@ -22,10 +22,12 @@ internal sealed class CallerAuthenticator
     private readonly string _agentIdClaim;
     private readonly JsonWebTokenHandler _reader = new();
     private readonly PersonDirectory _directory;
+    private readonly ValidatedTokenCache _validated;
 
     public CallerAuthenticator(IOptions<ActionGuardServerOptions> options, TimeProvider timeProvider, IHttpClientFactory httpClientFactory, PersonDirectory directory)
     {
         _directory = directory;
+        _validated = new ValidatedTokenCache(timeProvider);
         var value = options.Value;
         foreach (var key in value.Agents.ApiKeys)
         {
@@ -59,12 +61,20 @@ internal sealed class CallerAuthenticator
         }
 
         var token = header[7..].Trim();
+        if (_validated.TryGet(token, out var known))
+        {
+            return (known, null);
+        }
+
         if (_reader.CanReadToken(token))
         {
             string? issuer;
+            DateTime validTo;
             try
             {
-                issuer = _reader.ReadJsonWebToken(token).Issuer;
+                var jwt = _reader.ReadJsonWebToken(token);
+                issuer = jwt.Issuer;
+                validTo = jwt.ValidTo;
             }
             catch (ArgumentException)
             {
@@ -84,9 +94,17 @@ internal sealed class CallerAuthenticator
             {
                 var identity = await validator.ValidateAsync(token).ConfigureAwait(false);
                 var caller = identity is null ? null : ToPerson(identity, validator);
-                return caller is null || string.IsNullOrEmpty(caller.Person!.Subject)
-                    ? (null, Unauthorized("The token is not valid (signature, issuer, audience, lifetime or subject)."))
-                    : (caller, null);
+                if (caller is null || string.IsNullOrEmpty(caller.Person!.Subject))
+                {
+                    return (null, Unauthorized("The token is not valid (signature, issuer, audience, lifetime or subject)."));
+                }
+
+                if (validTo > DateTime.MinValue)
+                {
+                    _validated.Add(token, caller, new DateTimeOffset(DateTime.SpecifyKind(validTo, DateTimeKind.Utc)));
+                }
+
+                return (caller, null);
             }
 
             return (null, Unauthorized($"Tokens from issuer '{issuer}' are not accepted."));
