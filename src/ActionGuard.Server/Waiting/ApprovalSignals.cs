@@ -9,14 +9,26 @@ namespace ActionGuard.Server.Waiting;
 internal sealed class ApprovalSignals
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _signals = new(StringComparer.Ordinal);
-    private TaskCompletionSource _anyChange = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Created only when someone waits on any change (an open review page), so a change with nobody listening costs one
+    // read of this field, not an allocation.
+    private TaskCompletionSource? _anyChange;
 
     /// <summary>Gets a task that completes at the next change of <paramref name="approvalId"/>. Take it before reading.</summary>
     public Task NextChange(string approvalId) =>
         _signals.GetOrAdd(approvalId, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
     /// <summary>Gets a task that completes at the next change of any approval (for the review page's live updates).</summary>
-    public Task NextChangeOfAny() => Volatile.Read(ref _anyChange).Task;
+    public Task NextChangeOfAny()
+    {
+        var current = Volatile.Read(ref _anyChange);
+        if (current is not null)
+        {
+            return current.Task;
+        }
+
+        var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return (Interlocked.CompareExchange(ref _anyChange, created, null) ?? created).Task;
+    }
 
     /// <summary>Wakes everyone waiting on <paramref name="approvalId"/>, and everyone waiting on any change.</summary>
     public void Signal(string approvalId)
@@ -26,7 +38,7 @@ internal sealed class ApprovalSignals
             signal.TrySetResult();
         }
 
-        Interlocked.Exchange(ref _anyChange, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        SignalAny();
     }
 
     /// <summary>
@@ -52,9 +64,17 @@ internal sealed class ApprovalSignals
             Signal(approvalId);
         }
 
-        Interlocked.Exchange(ref _anyChange, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        SignalAny();
     }
 
     /// <summary>Gets how many approvals have waiters or unconsumed signals; for tests.</summary>
     internal int Count => _signals.Count;
+
+    private void SignalAny()
+    {
+        if (Volatile.Read(ref _anyChange) is not null)
+        {
+            Interlocked.Exchange(ref _anyChange, null)?.TrySetResult();
+        }
+    }
 }

@@ -58,4 +58,22 @@ public sealed class ApprovalSignalsTests(IdpFixture fixture) : IClassFixture<Idp
         Assert.Equal("approved", (await poll.WaitAsync(TimeSpan.FromSeconds(10))).ApprovalStatus);
         Assert.Equal(0, signals.Count);
     }
+
+    [Fact]
+    public void A_wait_on_any_change_wakes_at_the_next_change_only()
+    {
+        var signals = new ApprovalSignals();
+        signals.Signal("apr_before");
+        var first = signals.NextChangeOfAny();
+        Assert.False(first.IsCompleted);
+        Assert.Same(first, signals.NextChangeOfAny());
+
+        signals.Signal("apr_1");
+
+        Assert.True(first.IsCompletedSuccessfully);
+        var next = signals.NextChangeOfAny();
+        Assert.False(next.IsCompleted);
+        signals.SignalAll();
+        Assert.True(next.IsCompletedSuccessfully);
+    }
 }
