@@ -185,7 +185,8 @@ internal sealed class ApprovalService
         var outbox = _notifier.Plan(record, created: true);
         if (command.ClaimIfAllowed && record.Status == ApprovalStatus.Approved)
         {
-            // Allowed at creation and asked for: claimed in the same transaction, the token issued once it committed.
+            // Allowed at creation and asked for: claimed in the same transaction, the token issued once it committed
+            // (ClaimAtCreationAsync). The keys are refreshed first, so a key-store fault fails the create, not the claim.
             await _tokens.RefreshKeysAsync(cancellationToken).ConfigureAwait(false);
             var claimed = ApprovalStateMachine.Claim(record, agentId, NewTokenId(), now);
             record = claimed.Current;
@@ -312,7 +313,7 @@ internal sealed class ApprovalService
             return (record, null);
         }
 
-        await _tokens.RefreshKeysAsync(cancellationToken).ConfigureAwait(false);
+        // CreateAsync refreshed the signing keys before it claimed, in this same request.
         var issued = _tokens.Issue(record, issuer, _timeProvider.GetUtcNow());
         foreach (var observer in _observers)
         {

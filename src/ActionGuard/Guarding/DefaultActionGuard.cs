@@ -203,14 +203,19 @@ internal sealed class DefaultActionGuard : IActionGuard
             approvalId = approval.Id;
             // Policy allowed this call at creation and the backend claimed it for this agent: the reply carries the
             // token, verified below exactly as a claimed one. (An adopted approval is never claimed at its creation here.)
-            var claimedAtCreation = !heldApproval && approval.Status == ApprovalStatus.Executing && approval.DecisionToken is { } createdToken
-                ? new ClaimResult { DecisionToken = createdToken }
-                : null;
-            if (!heldApproval && approval.Status == ApprovalStatus.Executing && claimedAtCreation is null)
+            ClaimResult? claimedAtCreation = null;
+            if (!heldApproval && approval.Status == ApprovalStatus.Executing)
             {
-                // Claimed at creation, but the reply with the token was lost and a retry replayed the create: the token
-                // is never issued twice, so the action does not run, and the backend hears so.
-                await ReportOutcomeAsync(approvalId, action, OutcomeStatus.Failed, "Not run: the reply that carried the decision token was lost.").ConfigureAwait(false);
+                if (approval.DecisionToken is { } createdToken)
+                {
+                    claimedAtCreation = new ClaimResult { DecisionToken = createdToken };
+                }
+                else
+                {
+                    // The reply with the token was lost and a retry replayed the create: the token is never issued
+                    // twice, so the action does not run (ThrowUnlessApproved below), and the backend hears so.
+                    await ReportOutcomeAsync(approvalId, action, OutcomeStatus.Failed, "Not run: the reply that carried the decision token was lost.").ConfigureAwait(false);
+                }
             }
 
             if (approval.Status == ApprovalStatus.Pending)
