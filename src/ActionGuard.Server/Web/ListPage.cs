@@ -46,9 +46,9 @@ internal static class ListPage
                     .Element("td", record.Action.Resource ?? "not stated")
                     .Element("td", record.Action.Destination ?? "not stated")
                     .Raw("<td>").Text(record.AgentId);
-                if (ReviewFormat.AgentGone(record, presence, now) is not null)
+                if (ReviewFormat.AgentSilence(record, presence, now) is { } silence)
                 {
-                    html.Raw(" <span class=\"orphan-mark\">(").Text("not heard from for " + ReviewFormat.Relative(presence.LastSeen(record.Id)!.Value, now).Replace(" ago", string.Empty, StringComparison.Ordinal) + "; may have gone away").Raw(")</span>");
+                    html.Raw(" <span class=\"orphan-mark\">(").Text("not heard from for " + silence + "; may have gone away").Raw(")</span>");
                 }
 
                 html.Raw("</td>").Element("td", ReviewFormat.Party(record.Initiator));

@@ -45,12 +45,17 @@ internal static class ReviewFormat
     public static string Relative(DateTimeOffset at, DateTimeOffset now)
     {
         var span = at - now;
+        return span >= TimeSpan.Zero ? "in " + Duration(span) : Duration(span) + " ago";
+    }
+
+    /// <summary>A length of time in words: "less than a minute", "12 min", "3 h 5 min", "4 days".</summary>
+    public static string Duration(TimeSpan span)
+    {
         var magnitude = span.Duration();
-        var amount = magnitude.TotalMinutes < 1 ? "less than a minute"
+        return magnitude.TotalMinutes < 1 ? "less than a minute"
             : magnitude.TotalHours < 1 ? $"{(int)magnitude.TotalMinutes} min"
             : magnitude.TotalDays < 2 ? $"{(int)magnitude.TotalHours} h {magnitude.Minutes} min"
             : $"{(int)magnitude.TotalDays} days";
-        return span >= TimeSpan.Zero ? "in " + amount : amount + " ago";
     }
 
     /// <summary>Who decided, and how: "Alice (alice) approved; Bob (bob) denied", or "nobody".</summary>
@@ -60,11 +65,18 @@ internal static class ReviewFormat
             : string.Join("; ", record.Decisions.Select(d => Party(d.Approver) + (d.Verdict == ApprovalVerdict.Approve ? " approved" : " denied")));
 
     /// <summary>
-    /// Says that a pending request's agent stopped asking about it, and what that means for an approval; or
-    /// <see langword="null"/> while the agent is still heard from (or was never heard from on this server).
+    /// How long a pending request's agent has been silent, in words, once that is past
+    /// <see cref="Waiting.AgentPresence.GoneAfter"/>; <see langword="null"/> while the agent is heard from (or was never
+    /// heard from on this server).
     /// </summary>
-    public static string? AgentGone(ApprovalRecord record, Waiting.AgentPresence presence, DateTimeOffset now) =>
+    public static string? AgentSilence(ApprovalRecord record, Waiting.AgentPresence presence, DateTimeOffset now) =>
         record.Status == Client.ApprovalStatus.Pending && presence.SeemsGone(record.Id) && presence.LastSeen(record.Id) is { } at
-            ? $"The agent {record.AgentId} has not asked about this request for {Relative(at, now).Replace(" ago", string.Empty, StringComparison.Ordinal)}: it may have gone away. An approval runs nothing unless the agent comes back for it."
+            ? Duration(now - at)
+            : null;
+
+    /// <summary>What the request page says about a request whose agent went silent, or <see langword="null"/>.</summary>
+    public static string? AgentGone(ApprovalRecord record, Waiting.AgentPresence presence, DateTimeOffset now) =>
+        AgentSilence(record, presence, now) is { } silence
+            ? $"The agent {record.AgentId} has not asked about this request for {silence}: it may have gone away. An approval runs nothing unless the agent comes back for it."
             : null;
 }
