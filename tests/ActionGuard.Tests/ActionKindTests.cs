@@ -32,6 +32,36 @@ public sealed class ActionKindTests
         Assert.Equal(valid ? name : string.Empty, kind.ToString());
     }
 
+    // The rule is written twice on purpose: as a pattern for messages and the server's errors, and as a hand-written check
+    // (a regex's '$' also matches before a final "\n"). Both must say the same of every name.
+    [Theory]
+    [InlineData("a")]
+    [InlineData("payments.refund")]
+    [InlineData("x-1_y.z")]
+    [InlineData("Z")]
+    [InlineData("9lives")]
+    [InlineData("-lead")]
+    [InlineData("tab\there")]
+    [InlineData("naïve")]
+    [InlineData("kind\n")]
+    [InlineData("")]
+    public void The_hand_written_check_and_the_stated_pattern_agree(string name)
+    {
+        var pattern = ActionKind.NamePattern.Replace("$", "\\z", StringComparison.Ordinal);
+        Assert.Equal(System.Text.RegularExpressions.Regex.IsMatch(name, pattern), ActionKind.IsValidName(name));
+    }
+
+    [Fact]
+    public void The_stated_pattern_and_the_check_agree_on_the_length_limit()
+    {
+        var pattern = ActionKind.NamePattern.Replace("$", "\\z", StringComparison.Ordinal);
+        foreach (var length in new[] { 63, 64, 65 })
+        {
+            var name = "a" + new string('b', length - 1);
+            Assert.Equal(System.Text.RegularExpressions.Regex.IsMatch(name, pattern), ActionKind.IsValidName(name));
+        }
+    }
+
     [Fact]
     public void Names_are_at_most_64_characters()
     {
