@@ -164,6 +164,10 @@ internal static class ApprovalStateMachine
         return TransitionResult.Changed(updated, audit);
     }
 
+    /// <summary>Whether an approval in this status was claimed: its token was issued, whatever the outcome since.</summary>
+    public static bool IsClaimed(ApprovalStatus status) =>
+        status is ApprovalStatus.Executing or ApprovalStatus.Succeeded or ApprovalStatus.Failed;
+
     public static TransitionResult Claim(ApprovalRecord record, string agentId, string tokenId, DateTimeOffset now)
     {
         if (!string.Equals(record.AgentId, agentId, StringComparison.Ordinal))
@@ -177,7 +181,7 @@ internal static class ApprovalStateMachine
             return TransitionResult.Changed(expired.Updated, expired.Audit, NotApproved(record.Id, "expired"));
         }
 
-        if (record.Status is ApprovalStatus.Executing or ApprovalStatus.Succeeded or ApprovalStatus.Failed)
+        if (IsClaimed(record.Status))
         {
             return TransitionResult.Unchanged(record, new ApiProblem(ProtocolProblems.AlreadyClaimed, $"Approval '{record.Id}' has already been claimed."));
         }

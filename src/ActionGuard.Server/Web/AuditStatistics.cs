@@ -94,7 +94,11 @@ internal sealed class AuditStatistics
             PerDay = days,
             Kinds = [.. kinds],
             ByRule = [.. rules.Select(r => (r.Key, r.Value.Approved, r.Value.Denied))],
-            TimeToDecision = [.. waits.Select(w => (w.Key, w.Value.Count, Percentile(w.Value, 0.5), Percentile(w.Value, 0.9)))],
+            TimeToDecision = [.. waits.Select(w =>
+            {
+                w.Value.Sort();
+                return (w.Key, w.Value.Count, Percentile(w.Value, 0.5), Percentile(w.Value, 0.9));
+            })],
             Deciders = (byPolicy, byPeople),
             Requests = records.Count,
         };
@@ -102,13 +106,12 @@ internal sealed class AuditStatistics
 
     /// <summary>Whether a status means the request was approved (including what happened after).</summary>
     public static bool IsApproved(ApprovalStatus status) =>
-        status is ApprovalStatus.Approved or ApprovalStatus.Executing or ApprovalStatus.Succeeded or ApprovalStatus.Failed;
+        status == ApprovalStatus.Approved || ApprovalStateMachine.IsClaimed(status);
 
-    // Nearest rank: the smallest value with at least p of the values at or below it.
-    internal static TimeSpan Percentile(List<TimeSpan> values, double p)
+    // Nearest rank over sorted values: the smallest value with at least p of the values at or below it.
+    internal static TimeSpan Percentile(List<TimeSpan> sorted, double p)
     {
-        values.Sort();
-        var rank = (int)Math.Ceiling(p * values.Count);
-        return values[Math.Clamp(rank - 1, 0, values.Count - 1)];
+        var rank = (int)Math.Ceiling(p * sorted.Count);
+        return sorted[Math.Clamp(rank - 1, 0, sorted.Count - 1)];
     }
 }
