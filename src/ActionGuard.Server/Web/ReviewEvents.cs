@@ -15,8 +15,9 @@ internal static class ReviewEvents
     /// <summary>How often a comment keeps the connection open through proxies that close idle ones.</summary>
     public static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(20);
 
-    // Changes that come close together produce one event: a decision and its expiry rescheduling, a burst of requests.
-    private static readonly TimeSpan Coalesce = TimeSpan.FromMilliseconds(200);
+    // Changes within a second produce one event: every event makes the page read itself again (a list scan), so a busy
+    // server must not turn each of its changes into a page load per open browser. A person does not notice the second.
+    private static readonly TimeSpan Coalesce = TimeSpan.FromSeconds(1);
 
     public static async Task StreamAsync(HttpContext context)
     {
@@ -42,11 +43,12 @@ internal static class ReviewEvents
         context.Response.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers["X-Accel-Buffering"] = "no";
+        // Taken before the first byte goes out: a change the moment the page sees the stream open is not missed.
+        var next = signals.NextChangeOfAny();
         await context.Response.Body.WriteAsync("retry: 3000\n\n"u8.ToArray(), ending.Token).ConfigureAwait(false);
         await context.Response.Body.FlushAsync(ending.Token).ConfigureAwait(false);
         try
         {
-            var next = signals.NextChangeOfAny();
             while (!ending.IsCancellationRequested)
             {
                 using var idle = CancellationTokenSource.CreateLinkedTokenSource(ending.Token);
