@@ -100,6 +100,40 @@ public abstract class ApprovalStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Concurrent_transitions_all_commit_and_one_that_throws_fails_alone_without_writing()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < 24; i++)
+        {
+            ids.Add(await CreatePendingAsync(i));
+        }
+
+        // Started together so a store that commits concurrent writes as one transaction gets them in one batch.
+        var updates = ids.Select((id, i) => Task.Run(() => Store.UpdateAsync(id, r => i == 7
+            ? throw new InvalidOperationException("transition fault")
+            : TransitionResult.Changed(r with { Status = ApprovalStatus.Denied }, [Entry(AuditTypes.Denied, r.Id)])))).ToList();
+
+        var fault = await Assert.ThrowsAsync<InvalidOperationException>(() => updates[7]);
+        Assert.Equal("transition fault", fault.Message);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var expected = i == 7 ? ApprovalStatus.Pending : ApprovalStatus.Denied;
+            if (i != 7)
+            {
+                Assert.Equal(ApprovalStatus.Denied, (await updates[i])!.Current.Status);
+            }
+
+            Assert.Equal(expected, (await Store.GetAsync(ids[i]))!.Status);
+        }
+
+        var audit = await Store.ReadAuditAsync(0, 100);
+        Assert.Equal(ids.Count + ids.Count - 1, audit.Count);
+        Assert.DoesNotContain(audit, r => r.Type == AuditTypes.Denied && r.ApprovalId == ids[7]);
+        Assert.Equal(Enumerable.Range(1, audit.Count).Select(n => (long)n), audit.Select(r => r.Seq));
+        Assert.True((await new AuditVerifier(Store).VerifyAsync(CancellationToken.None)).Ok);
+    }
+
+    [Fact]
     public async Task Unknown_approvals_read_as_null_and_their_transitions_do_not_run()
     {
         var ran = false;

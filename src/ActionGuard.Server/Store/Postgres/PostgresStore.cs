@@ -36,6 +36,7 @@ internal sealed class PostgresStore : IServerStore, IAsyncDisposable, IDisposabl
     public const string ChangeChannel = "actionguard_approval_changed";
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly GroupCommit<WriterSession> _writes;
     private readonly TimeSpan _outboxLease;
     private readonly string _owner = "ag-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
 
@@ -51,7 +52,18 @@ internal sealed class PostgresStore : IServerStore, IAsyncDisposable, IDisposabl
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         Description = Describe(builder);
         ConnectionStringBuilder = builder;
-        _dataSource = NpgsqlDataSource.Create(builder);
+
+        // The hot statements (create, read, transition, audit append) are prepared on each pooled connection after a
+        // few uses, unless the connection string says otherwise.
+        var pooled = new NpgsqlConnectionStringBuilder(builder.ConnectionString);
+        if (!connectionString.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase)
+            && !connectionString.Contains("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase))
+        {
+            pooled.MaxAutoPrepare = 32;
+        }
+
+        _dataSource = NpgsqlDataSource.Create(pooled);
+        _writes = new GroupCommit<WriterSession>(AttemptAsync);
     }
 
     /// <summary>Gets where the store is, for logs: host, port and database; never the password.</summary>
@@ -539,24 +551,35 @@ internal sealed class PostgresStore : IServerStore, IAsyncDisposable, IDisposabl
 
     public void Dispose() => _dataSource.Dispose();
 
-    private async Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<(T Result, IReadOnlyList<AuditEntry> Audit)>> work, CancellationToken cancellationToken)
+    private Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<(T Result, IReadOnlyList<AuditEntry> Audit)>> work, CancellationToken cancellationToken) =>
+        _writes.WriteAsync<T>(session => new(work(session.Connection, session.Transaction)), cancellationToken);
+
+    // One attempt of a group commit: every write of the batch in one transaction on one connection, their audit
+    // records appended under one lock of the tail, one commit (one WAL flush). A write that throws leaves by the
+    // await using: the transaction rolls back.
+    private async Task AttemptAsync(IReadOnlyList<GroupWrite<WriterSession>> batch)
     {
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                var (result, audit) = await work(connection, transaction).ConfigureAwait(false);
-                await AppendAsync(connection, transaction, audit, cancellationToken).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return result;
+                var session = new WriterSession(connection, transaction);
+                var audit = new List<AuditEntry>();
+                foreach (var write in batch)
+                {
+                    audit.AddRange(await write.RunAsync(session).ConfigureAwait(false));
+                }
+
+                await AppendAsync(connection, transaction, audit, CancellationToken.None).ConfigureAwait(false);
+                await transaction.CommitAsync().ConfigureAwait(false);
             }
         }
     }
 
     // The tail row is locked until commit, so appends from every instance take turns and each links to the one before.
-    private static async Task AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<AuditEntry> audit, CancellationToken cancellationToken)
+    private static async Task AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<AuditEntry> audit, CancellationToken cancellationToken)
     {
         if (audit.Count == 0)
         {

@@ -18,6 +18,8 @@ internal sealed class SqliteStore : IServerStore, IDisposable
 
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly GroupCommit<WriterSession> _writes;
+    private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
     private SqliteConnection? _writer;
     private long _auditSeq;
     private string _auditHash = AuditChain.GenesisHash;
@@ -37,6 +39,7 @@ internal sealed class SqliteStore : IServerStore, IDisposable
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
+        _writes = new GroupCommit<WriterSession>(AttemptAsync);
     }
 
     public string DatabasePath { get; }
@@ -105,8 +108,8 @@ internal sealed class SqliteStore : IServerStore, IDisposable
         WriteAsync(
             (connection, transaction) =>
             {
-                using (var find = Command(connection, "SELECT data FROM approvals WHERE agent_id = $agent AND idempotency_key = $key;", transaction))
                 {
+                    var find = Prepared(transaction, "SELECT data FROM approvals WHERE agent_id = $agent AND idempotency_key = $key;");
                     find.Parameters.AddWithValue("$agent", record.AgentId);
                     find.Parameters.AddWithValue("$key", record.IdempotencyKey);
                     if (find.ExecuteScalar() is string existing)
@@ -115,10 +118,9 @@ internal sealed class SqliteStore : IServerStore, IDisposable
                     }
                 }
 
-                using var insert = Command(
-                    connection,
-                    "INSERT INTO approvals (id, agent_id, idempotency_key, status, expires_at, data) VALUES ($id, $agent, $key, $status, $expires, $data);",
-                    transaction);
+                var insert = Prepared(
+                    transaction,
+                    "INSERT INTO approvals (id, agent_id, idempotency_key, status, expires_at, data) VALUES ($id, $agent, $key, $status, $expires, $data);");
                 insert.Parameters.AddWithValue("$id", record.Id);
                 insert.Parameters.AddWithValue("$agent", record.AgentId);
                 insert.Parameters.AddWithValue("$key", record.IdempotencyKey);
@@ -126,7 +128,7 @@ internal sealed class SqliteStore : IServerStore, IDisposable
                 insert.Parameters.AddWithValue("$expires", record.ExpiresAt.ToUnixTimeMilliseconds());
                 insert.Parameters.AddWithValue("$data", Serialize(record));
                 insert.ExecuteNonQuery();
-                InsertOutbox(connection, transaction, outbox);
+                InsertOutbox(transaction, outbox);
                 return (new CreateOutcome(record, Created: true), audit);
             },
             cancellationToken);
@@ -145,8 +147,8 @@ internal sealed class SqliteStore : IServerStore, IDisposable
             (connection, transaction) =>
             {
                 ApprovalRecord current;
-                using (var read = Command(connection, "SELECT data FROM approvals WHERE id = $id;", transaction))
                 {
+                    var read = Prepared(transaction, "SELECT data FROM approvals WHERE id = $id;");
                     read.Parameters.AddWithValue("$id", id);
                     if (read.ExecuteScalar() is not string data)
                     {
@@ -159,13 +161,13 @@ internal sealed class SqliteStore : IServerStore, IDisposable
                 var result = transition(current);
                 if (result.Updated is { } updated)
                 {
-                    using var write = Command(connection, "UPDATE approvals SET status = $status, expires_at = $expires, data = $data WHERE id = $id;", transaction);
+                    var write = Prepared(transaction, "UPDATE approvals SET status = $status, expires_at = $expires, data = $data WHERE id = $id;");
                     write.Parameters.AddWithValue("$id", id);
                     write.Parameters.AddWithValue("$status", ApprovalStateMachine.StatusName(updated.Status));
                     write.Parameters.AddWithValue("$expires", updated.ExpiresAt.ToUnixTimeMilliseconds());
                     write.Parameters.AddWithValue("$data", Serialize(updated));
                     write.ExecuteNonQuery();
-                    InsertOutbox(connection, transaction, result.Outbox);
+                    InsertOutbox(transaction, result.Outbox);
                 }
 
                 return (result, result.Audit);
@@ -275,7 +277,7 @@ internal sealed class SqliteStore : IServerStore, IDisposable
         WriteAsync(
             (connection, transaction) =>
             {
-                InsertOutbox(connection, transaction, messages);
+                InsertOutbox(transaction, messages);
                 return (true, (IReadOnlyList<AuditEntry>)[]);
             },
             cancellationToken);
@@ -472,35 +474,79 @@ internal sealed class SqliteStore : IServerStore, IDisposable
 
     public void Dispose()
     {
+        foreach (var command in _prepared.Values)
+        {
+            command.Dispose();
+        }
+
+        _prepared.Clear();
         _writer?.Dispose();
         _writer = null;
         _writeLock.Dispose();
     }
 
-    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, (T Result, IReadOnlyList<AuditEntry> Audit)> work, CancellationToken cancellationToken)
-    {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var connection = _writer ?? throw new InvalidOperationException("The store is not initialized.");
-            using var transaction = connection.BeginTransaction(deferred: false);
-            var (result, audit) = work(connection, transaction);
-            var (seq, hash, at) = Append(connection, transaction, audit);
-            transaction.Commit();
+    private Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, (T Result, IReadOnlyList<AuditEntry> Audit)> work, CancellationToken cancellationToken) =>
+        _writes.WriteAsync<T>(session => new(work(session.Connection, session.Transaction)), cancellationToken);
 
-            // Only a committed chain moves the tail: a rolled-back append leaves the next one linking to the last real row.
-            _auditSeq = seq;
-            _auditHash = hash;
-            _auditAt = at;
-            return result;
-        }
-        finally
+    // One attempt of a group commit: every write of the batch in one BEGIN IMMEDIATE transaction, their audit records
+    // appended in order, one commit. A write that throws leaves by the using: the transaction rolls back.
+    private Task AttemptAsync(IReadOnlyList<GroupWrite<WriterSession>> batch)
+    {
+        var connection = _writer ?? throw new InvalidOperationException("The store is not initialized.");
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var session = new WriterSession(connection, transaction);
+        IReadOnlyList<AuditEntry> audit = [];
+        List<AuditEntry>? many = null;
+        foreach (var write in batch)
         {
-            _writeLock.Release();
+            var task = write.RunAsync(session);
+
+            // The writes are synchronous: SQLite has no asynchronous I/O.
+            var entries = task.IsCompletedSuccessfully ? task.Result : task.AsTask().GetAwaiter().GetResult();
+            if (entries.Count == 0)
+            {
+                continue;
+            }
+
+            if (audit.Count == 0)
+            {
+                audit = entries;
+            }
+            else
+            {
+                many ??= [.. audit];
+                many.AddRange(entries);
+                audit = many;
+            }
         }
+
+        var (seq, hash, at) = Append(transaction, audit);
+        transaction.Commit();
+
+        // Only a committed chain moves the tail: a rolled-back append leaves the next one linking to the last real row.
+        _auditSeq = seq;
+        _auditHash = hash;
+        _auditAt = at;
+        return Task.CompletedTask;
     }
 
-    private (long Seq, string Hash, string At) Append(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<AuditEntry> audit)
+    // The writer's statements, prepared once: each is parsed by SQLite on its first use only. Only the group commit's
+    // leader uses the writer, one at a time.
+    private SqliteCommand Prepared(SqliteTransaction transaction, string sql)
+    {
+        if (!_prepared.TryGetValue(sql, out var command))
+        {
+            command = _writer!.CreateCommand();
+            command.CommandText = sql;
+            _prepared.Add(sql, command);
+        }
+
+        command.Transaction = transaction;
+        command.Parameters.Clear();
+        return command;
+    }
+
+    private (long Seq, string Hash, string At) Append(SqliteTransaction transaction, IReadOnlyList<AuditEntry> audit)
     {
         var seq = _auditSeq;
         var prev = _auditHash;
@@ -511,10 +557,9 @@ internal sealed class SqliteStore : IServerStore, IDisposable
             var at = AuditChain.TimeAfter(entry.At, last);
             last = at;
             var hash = AuditChain.ComputeHash(prev, seq, at, entry.Type, entry.ApprovalId, entry.Actor, entry.Data);
-            using var insert = Command(
-                connection,
-                "INSERT INTO audit (seq, at, type, approval_id, actor, data, prev_hash, hash) VALUES ($seq, $at, $type, $approval, $actor, $data, $prev, $hash);",
-                transaction);
+            var insert = Prepared(
+                transaction,
+                "INSERT INTO audit (seq, at, type, approval_id, actor, data, prev_hash, hash) VALUES ($seq, $at, $type, $approval, $actor, $data, $prev, $hash);");
             insert.Parameters.AddWithValue("$seq", seq);
             insert.Parameters.AddWithValue("$at", at);
             insert.Parameters.AddWithValue("$type", entry.Type);
@@ -586,17 +631,16 @@ internal sealed class SqliteStore : IServerStore, IDisposable
         return command.ExecuteScalar();
     }
 
-    private static void InsertOutbox(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<OutboxMessage> messages)
+    private void InsertOutbox(SqliteTransaction transaction, IReadOnlyList<OutboxMessage> messages)
     {
         foreach (var message in messages)
         {
-            using var insert = Command(
-                connection,
+            var insert = Prepared(
+                transaction,
                 """
                 INSERT INTO outbox (event_id, type, at, channel, approval_id, approval, review_url, state, attempts, due_at)
                 VALUES ($event, $type, $at, $channel, $approvalId, $approval, $review, 'pending', $attempts, $due);
-                """,
-                transaction);
+                """);
             insert.Parameters.AddWithValue("$event", message.EventId);
             insert.Parameters.AddWithValue("$type", message.Type);
             insert.Parameters.AddWithValue("$at", message.At.ToUnixTimeMilliseconds());
