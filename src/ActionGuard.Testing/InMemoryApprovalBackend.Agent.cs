@@ -145,6 +145,30 @@ public sealed partial class InMemoryApprovalBackend
     internal Task ReportOutcomeAsync(string agentId, string approvalId, ApprovalOutcome outcome, CancellationToken cancellationToken) =>
         AgentCallAsync(token => ReportOutcomeCoreAsync(agentId, approvalId, outcome, token), cancellationToken);
 
+    // Each item as its own report would be answered; a scripted failure of one item fails the whole request, as a
+    // server fault would.
+    internal Task<IReadOnlyList<OutcomeReportResult>> ReportOutcomesAsync(string agentId, IReadOnlyList<OutcomeReport> outcomes, CancellationToken cancellationToken) =>
+        AgentCallAsync<IReadOnlyList<OutcomeReportResult>>(
+            async token =>
+            {
+                var results = new List<OutcomeReportResult>(outcomes.Count);
+                foreach (var item in outcomes)
+                {
+                    try
+                    {
+                        await ReportOutcomeCoreAsync(agentId, item.ApprovalId, new ApprovalOutcome { Status = item.Status, Error = item.Error }, token).ConfigureAwait(false);
+                        results.Add(new OutcomeReportResult { ApprovalId = item.ApprovalId, Status = item.Status == OutcomeStatus.Succeeded ? ApprovalStatus.Succeeded : ApprovalStatus.Failed });
+                    }
+                    catch (ApprovalRequestRejectedException ex)
+                    {
+                        results.Add(new OutcomeReportResult { ApprovalId = item.ApprovalId, Problem = new ApprovalProblem { Type = ex.ProblemType, Detail = ex.Message } });
+                    }
+                }
+
+                return results;
+            },
+            cancellationToken);
+
     private async Task<bool> ReportOutcomeCoreAsync(string agentId, string approvalId, ApprovalOutcome outcome, CancellationToken token)
     {
         var call = ApprovalCall.ReportingOutcome(approvalId);

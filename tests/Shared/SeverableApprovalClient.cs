@@ -24,6 +24,9 @@ internal sealed class SeverableApprovalClient(ApprovalClient inner) : ApprovalCl
     public override Task ReportOutcomeAsync(string approvalId, ApprovalOutcome outcome, CancellationToken cancellationToken = default) =>
         (Task?)Alive<bool>() ?? inner.ReportOutcomeAsync(approvalId, outcome, cancellationToken);
 
+    public override Task<IReadOnlyList<OutcomeReportResult>> ReportOutcomesAsync(IReadOnlyList<OutcomeReport> outcomes, CancellationToken cancellationToken = default) =>
+        Alive<IReadOnlyList<OutcomeReportResult>>() ?? inner.ReportOutcomesAsync(outcomes, cancellationToken);
+
     public override Task CancelAsync(string approvalId, CancellationToken cancellationToken = default) =>
         (Task?)Alive<bool>() ?? inner.CancelAsync(approvalId, cancellationToken);
 

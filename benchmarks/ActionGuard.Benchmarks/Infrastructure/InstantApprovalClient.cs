@@ -70,6 +70,17 @@ public sealed class InstantApprovalClient : ApprovalClient
 
     public override Task ReportOutcomeAsync(string approvalId, ApprovalOutcome outcome, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
+    public override Task<IReadOnlyList<OutcomeReportResult>> ReportOutcomesAsync(IReadOnlyList<OutcomeReport> outcomes, CancellationToken cancellationToken = default)
+    {
+        var results = new OutcomeReportResult[outcomes.Count];
+        for (var i = 0; i < results.Length; i++)
+        {
+            results[i] = new OutcomeReportResult { ApprovalId = outcomes[i].ApprovalId, Status = ApprovalStatus.Succeeded };
+        }
+
+        return Task.FromResult<IReadOnlyList<OutcomeReportResult>>(results);
+    }
+
     public override Task CancelAsync(string approvalId, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     public override Task<string> GetSigningKeysAsync(CancellationToken cancellationToken = default) => _jwks;

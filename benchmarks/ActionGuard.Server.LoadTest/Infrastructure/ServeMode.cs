@@ -113,7 +113,7 @@ internal sealed class ServerStats
             "/v1/approvals" => 0,
             _ when path.EndsWith("/decisions", StringComparison.Ordinal) => 3,
             _ when path.EndsWith("/claim", StringComparison.Ordinal) => 4,
-            _ when path.EndsWith("/outcome", StringComparison.Ordinal) => 5,
+            _ when path.EndsWith("/outcome", StringComparison.Ordinal) || path == "/v1/outcomes" => 5,
             _ => 6,
         };
     }

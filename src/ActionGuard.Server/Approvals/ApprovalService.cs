@@ -1,5 +1,6 @@
 using System.Net;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using ActionGuard.Client;
 using ActionGuard.Server.Audit;
@@ -388,6 +389,50 @@ internal sealed class ApprovalService
     public Task<TransitionResult?> ReportOutcomeAsync(string id, string agentId, OutcomeStatus status, string? error, CancellationToken cancellationToken) =>
         ApplyAsync(id, r => ApprovalStateMachine.Outcome(r, agentId, status, error, _timeProvider.GetUtcNow()), cancellationToken);
 
+    /// <summary>
+    /// Records several outcomes of one agent's claimed approvals, committed together; each item's result is what
+    /// <see cref="ReportOutcomeAsync"/> would have answered for it alone (<see langword="null"/>: no such approval).
+    /// </summary>
+    public async Task<TransitionResult?[]> ReportOutcomesAsync(string agentId, IReadOnlyList<OutcomeItem> outcomes, CancellationToken cancellationToken)
+    {
+        var now = _timeProvider.GetUtcNow();
+        var from = new StrongBox<ApprovalStatus>[outcomes.Count];
+        var transitions = new (string Id, Func<ApprovalRecord, TransitionResult> Transition)[outcomes.Count];
+        for (var i = 0; i < outcomes.Count; i++)
+        {
+            var item = outcomes[i];
+            from[i] = new StrongBox<ApprovalStatus>(ApprovalStatus.Pending);
+            transitions[i] = (item.ApprovalId, Observed(r => ApprovalStateMachine.Outcome(r, agentId, item.Status, item.Error, now), from[i]));
+        }
+
+        var pending = _store.UpdateManyAsync(transitions, cancellationToken);
+        var results = new TransitionResult?[pending.Length];
+        Exception? fault = null;
+        for (var i = 0; i < pending.Length; i++)
+        {
+            try
+            {
+                results[i] = await pending[i].ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // Every committed item still signals its waiters; the first fault is thrown after.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                fault ??= ex;
+                continue;
+            }
+
+            Committed(results[i], from[i].Value);
+        }
+
+        if (fault is not null)
+        {
+            ExceptionDispatchInfo.Throw(fault);
+        }
+
+        return results;
+    }
+
     public Task<TransitionResult?> CancelAsync(string id, string agentId, CancellationToken cancellationToken) =>
         ApplyAsync(id, r => ApprovalStateMachine.Cancel(r, agentId, _timeProvider.GetUtcNow()), cancellationToken);
 
@@ -435,15 +480,22 @@ internal sealed class ApprovalService
 
     private async Task<TransitionResult?> ApplyAsync(string id, Func<ApprovalRecord, TransitionResult> transition, CancellationToken cancellationToken)
     {
-        var from = ApprovalStatus.Pending;
-        var result = await _store.UpdateAsync(
-            id,
-            r =>
-            {
-                from = r.Status;
-                return _notifier.Attach(transition(r));
-            },
-            cancellationToken).ConfigureAwait(false);
+        var from = new StrongBox<ApprovalStatus>(ApprovalStatus.Pending);
+        var result = await _store.UpdateAsync(id, Observed(transition, from), cancellationToken).ConfigureAwait(false);
+        Committed(result, from.Value);
+        return result;
+    }
+
+    // The transition as the store runs it: remembers the status it started from and attaches the notifications.
+    private Func<ApprovalRecord, TransitionResult> Observed(Func<ApprovalRecord, TransitionResult> transition, StrongBox<ApprovalStatus> from) =>
+        r =>
+        {
+            from.Value = r.Status;
+            return _notifier.Attach(transition(r));
+        };
+
+    private void Committed(TransitionResult? result, ApprovalStatus from)
+    {
         if (result?.Updated is { } updated)
         {
             ServerLog.Transitioned(_logger, updated.Id, updated.Status);
@@ -454,8 +506,6 @@ internal sealed class ApprovalService
                 observer.Changed(from, updated);
             }
         }
-
-        return result;
     }
 
     private void AfterChange(ApprovalRecord record)

@@ -302,10 +302,53 @@ internal sealed partial class RequestReader
         return errors.Count > 0 || verdict is null ? null : (verdict.Value, string.IsNullOrWhiteSpace(reason) ? null : reason);
     }
 
-    public (OutcomeStatus Status, string? Error)? ReadOutcome(JsonElement root, Errors errors)
+    public (OutcomeStatus Status, string? Error)? ReadOutcome(JsonElement root, Errors errors) => ReadOutcome(root, string.Empty, errors);
+
+    /// <summary>
+    /// Reads the body of <c>POST /v1/outcomes</c>: <c>outcomes</c>, 1 to <see cref="OutcomeReport.MaxPerRequest"/> items,
+    /// each an approval ID with the fields of a single outcome report; errors name the item (<c>outcomes[2].status</c>).
+    /// </summary>
+    public List<OutcomeItem>? ReadOutcomes(JsonElement root, Errors errors)
     {
-        var statusText = RequiredString(root, "status", "status", errors);
-        var error = OptionalString(root, "error", "error", errors, _limits.MaxStringLength);
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("outcomes", out var list) || list.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add("outcomes", "An array of outcomes is required.");
+            return null;
+        }
+
+        var count = list.GetArrayLength();
+        if (count is 0 or > OutcomeReport.MaxPerRequest)
+        {
+            errors.Add("outcomes", $"A report carries from 1 to {OutcomeReport.MaxPerRequest} outcomes.");
+            return null;
+        }
+
+        var items = new List<OutcomeItem>(count);
+        var index = 0;
+        foreach (var element in list.EnumerateArray())
+        {
+            var prefix = "outcomes[" + index.ToString(CultureInfo.InvariantCulture) + "].";
+            index++;
+            if (element.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add(prefix[..^1], "Each outcome is an object.");
+                continue;
+            }
+
+            var id = RequiredString(element, "approvalId", prefix + "approvalId", errors);
+            if (ReadOutcome(element, prefix, errors) is { } outcome && id is not null)
+            {
+                items.Add(new OutcomeItem(id, outcome.Status, outcome.Error));
+            }
+        }
+
+        return errors.Count > 0 ? null : items;
+    }
+
+    private (OutcomeStatus Status, string? Error)? ReadOutcome(JsonElement root, string prefix, Errors errors)
+    {
+        var statusText = RequiredString(root, "status", prefix + "status", errors);
+        var error = OptionalString(root, "error", prefix + "error", errors, _limits.MaxStringLength);
         OutcomeStatus? status = statusText switch
         {
             null => null,
@@ -315,7 +358,7 @@ internal sealed partial class RequestReader
         };
         if (statusText is not null && status is null)
         {
-            errors.Add("status", "The status must be 'succeeded' or 'failed'.");
+            errors.Add(prefix + "status", "The status must be 'succeeded' or 'failed'.");
         }
 
         return errors.Count > 0 || status is null ? null : (status.Value, error);

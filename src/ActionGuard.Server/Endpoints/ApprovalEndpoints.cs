@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -31,6 +32,7 @@ internal static class ApprovalEndpoints
         endpoints.MapPost("/v1/approvals/{id}/claim", ClaimAsync);
         endpoints.MapPost("/v1/approvals/{id}/outcome", OutcomeAsync);
         endpoints.MapPost("/v1/approvals/{id}/cancel", CancelAsync);
+        endpoints.MapPost("/v1/outcomes", OutcomesAsync);
     }
 
     private static async Task CreateAsync(HttpContext context)
@@ -333,6 +335,68 @@ internal static class ApprovalEndpoints
 
         var result = await Service(context).ReportOutcomeAsync(Id(context), caller.AgentId!, valid.Status, valid.Error, context.RequestAborted).ConfigureAwait(false);
         await WriteResultAsync(context, result).ConfigureAwait(false);
+    }
+
+    // Several outcomes in one request, committed together: each item is answered as its own outcome report would be.
+    private static async Task OutcomesAsync(HttpContext context)
+    {
+        var (caller, problem) = await Gate(context).AdmitAsync(context, Role.Agent).ConfigureAwait(false);
+        if (caller is null)
+        {
+            await HttpHelpers.WriteProblemAsync(context, problem!).ConfigureAwait(false);
+            return;
+        }
+
+        using var document = await ReadJsonBodyAsync(context).ConfigureAwait(false);
+        if (document is null)
+        {
+            return;
+        }
+
+        var errors = new Errors();
+        var outcomes = new RequestReader(Options(context).Limits).ReadOutcomes(document.RootElement, errors);
+        if (outcomes is null)
+        {
+            await HttpHelpers.WriteProblemAsync(context, errors.ToProblem()).ConfigureAwait(false);
+            return;
+        }
+
+        var results = await Service(context).ReportOutcomesAsync(caller.AgentId!, outcomes, context.RequestAborted).ConfigureAwait(false);
+        var buffer = new ArrayBufferWriter<byte>(64 * outcomes.Count);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("results");
+            for (var i = 0; i < results.Length; i++)
+            {
+                var id = outcomes[i].ApprovalId;
+                writer.WriteStartObject();
+                writer.WriteString("approvalId", id);
+                if (results[i] is not { } result)
+                {
+                    writer.WritePropertyName("problem");
+                    HttpHelpers.WriteProblem(writer, ApiProblem.NotFound(id), context.Request.Path.Value);
+                }
+                else if (result.Error is { } error)
+                {
+                    writer.WritePropertyName("problem");
+                    HttpHelpers.WriteProblem(writer, error, context.Request.Path.Value);
+                }
+                else
+                {
+                    writer.WriteString("status", ApprovalStateMachine.StatusName(result.Current.Status));
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
     }
 
     private static async Task CancelAsync(HttpContext context)

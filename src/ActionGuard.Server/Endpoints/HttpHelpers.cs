@@ -79,33 +79,39 @@ internal static class HttpHelpers
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            writer.WriteStartObject();
-            writer.WriteString("type", problem.Type);
-            writer.WriteString("title", problem.Title);
-            writer.WriteNumber("status", problem.Status);
-            writer.WriteString("detail", problem.Detail);
-            writer.WriteString("instance", context.Request.Path.Value);
-            if (problem.Errors is { } errors)
-            {
-                writer.WriteStartObject("errors");
-                foreach (var (field, messages) in errors)
-                {
-                    writer.WriteStartArray(field);
-                    foreach (var message in messages)
-                    {
-                        writer.WriteStringValue(message);
-                    }
+            WriteProblem(writer, problem, context.Request.Path.Value);
+        }
 
-                    writer.WriteEndArray();
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes <paramref name="problem"/> as an RFC 9457 problem object (a reply's body, or one item's answer in a batch).</summary>
+    public static void WriteProblem(Utf8JsonWriter writer, ApiProblem problem, string? instance)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type", problem.Type);
+        writer.WriteString("title", problem.Title);
+        writer.WriteNumber("status", problem.Status);
+        writer.WriteString("detail", problem.Detail);
+        writer.WriteString("instance", instance);
+        if (problem.Errors is { } errors)
+        {
+            writer.WriteStartObject("errors");
+            foreach (var (field, messages) in errors)
+            {
+                writer.WriteStartArray(field);
+                foreach (var message in messages)
+                {
+                    writer.WriteStringValue(message);
                 }
 
-                writer.WriteEndObject();
+                writer.WriteEndArray();
             }
 
             writer.WriteEndObject();
         }
 
-        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+        writer.WriteEndObject();
     }
 
     public static string RequestIssuer(HttpContext context, ActionGuardServerOptions options) =>

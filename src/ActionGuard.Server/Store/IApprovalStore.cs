@@ -25,6 +25,12 @@ internal interface IApprovalStore
     /// </summary>
     Task<TransitionResult?> UpdateAsync(string id, Func<ApprovalRecord, TransitionResult> transition, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Applies several transitions as <see cref="UpdateAsync"/> does, committed together where the store can; each
+    /// result (or fault) is the transition's own, in order.
+    /// </summary>
+    Task<TransitionResult?>[] UpdateManyAsync(IReadOnlyList<(string Id, Func<ApprovalRecord, TransitionResult> Transition)> transitions, CancellationToken cancellationToken = default);
+
     /// <summary>Lists approvals newest first; <paramref name="cursor"/> is the <see cref="ApprovalPage.NextCursor"/> of the previous page.</summary>
     Task<ApprovalPage> ListAsync(ApprovalStatus? status, string? cursor, int limit, CancellationToken cancellationToken = default);
 

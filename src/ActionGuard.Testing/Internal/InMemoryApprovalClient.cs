@@ -46,6 +46,14 @@ internal sealed class InMemoryApprovalClient : ApprovalClient
         return _backend.ReportOutcomeAsync(_agentId, approvalId, outcome, cancellationToken);
     }
 
+    public override Task<IReadOnlyList<OutcomeReportResult>> ReportOutcomesAsync(IReadOnlyList<OutcomeReport> outcomes, CancellationToken cancellationToken = default)
+    {
+        Guard.NotNull(outcomes);
+        return _backend.ReportOutcomesAsync(_agentId, outcomes, cancellationToken);
+    }
+
+    internal override bool ReportsOutcomesInline => true;
+
     public override Task CancelAsync(string approvalId, CancellationToken cancellationToken = default)
     {
         Guard.NotNull(approvalId);

@@ -19,6 +19,8 @@ internal readonly record struct ApprovalCall(string Operation, string? ApprovalI
 
     public static ApprovalCall ReportingOutcome(string approvalId) => new("Reporting the outcome", approvalId);
 
+    public static ApprovalCall ReportingOutcomes => new("Reporting outcomes", null);
+
     public static ApprovalCall Cancelling(string approvalId) => new("Cancelling the approval", approvalId);
 
     public static ApprovalCall Deciding(string approvalId) => new("Deciding on the approval", approvalId);

@@ -248,6 +248,56 @@ public class ApprovalClient : IDisposable
         using var response = await SendAsync(message, HttpCompletionOption.ResponseContentRead, call, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Reports how several claimed actions ended in one request (<c>POST /v1/outcomes</c>), which the backend commits
+    /// together; at most <see cref="OutcomeReport.MaxPerRequest"/> per call.
+    /// </summary>
+    /// <param name="outcomes">The outcomes, 1 to <see cref="OutcomeReport.MaxPerRequest"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>
+    /// One result per outcome, in order: the approval's status once recorded, or the problem that refused that item
+    /// (a refused item is final; reporting it again gets the same answer). A retried report of a recorded outcome is
+    /// answered like the first.
+    /// </returns>
+    /// <exception cref="ApprovalBackendUnavailableException">
+    /// The report was not answered, or the reply does not have one result per outcome: nothing is known to be recorded.
+    /// </exception>
+    public virtual async Task<IReadOnlyList<OutcomeReportResult>> ReportOutcomesAsync(IReadOnlyList<OutcomeReport> outcomes, CancellationToken cancellationToken = default)
+    {
+        Guard.NotNull(outcomes);
+        if (outcomes.Count is 0 or > OutcomeReport.MaxPerRequest)
+        {
+            throw new ArgumentOutOfRangeException(nameof(outcomes), outcomes.Count, $"A report carries from 1 to {OutcomeReport.MaxPerRequest} outcomes.");
+        }
+
+        var call = ApprovalCall.ReportingOutcomes;
+        using var message = CreateRequest(HttpMethod.Post, "v1/outcomes", JsonMediaType, retryable: true);
+        message.Content = CreateJsonContent(new OutcomeReportBatch { Outcomes = outcomes }, ApprovalJsonContext.Default.OutcomeReportBatch, nameof(outcomes));
+        using var response = await SendAsync(message, HttpCompletionOption.ResponseContentRead, call, cancellationToken).ConfigureAwait(false);
+        var reply = await ReadJsonAsync(response, ApprovalJsonContext.Default.OutcomeReportResults, call, cancellationToken).ConfigureAwait(false);
+        var results = reply.Results;
+        if (results.Count != outcomes.Count)
+        {
+            throw Unavailable(call, $"the reply has {results.Count} results for {outcomes.Count} outcomes", response.StatusCode, null);
+        }
+
+        for (var i = 0; i < results.Count; i++)
+        {
+            if (!string.Equals(results[i].ApprovalId, outcomes[i].ApprovalId, StringComparison.Ordinal) || (results[i].Status is null) == (results[i].Problem is null))
+            {
+                throw Unavailable(call, $"result {i} does not answer outcome {i} ('{outcomes[i].ApprovalId}') with either a status or a problem", response.StatusCode, null);
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// Gets whether the guard reports outcomes as each call ends instead of in the background: true for an in-process
+    /// backend, which has no round trip to save.
+    /// </summary>
+    internal virtual bool ReportsOutcomesInline => false;
+
     /// <summary>Withdraws a pending request (<c>POST /v1/approvals/{id}/cancel</c>).</summary>
     /// <param name="approvalId">The approval id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

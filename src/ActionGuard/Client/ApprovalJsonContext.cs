@@ -23,6 +23,8 @@ namespace ActionGuard.Client;
 [JsonSerializable(typeof(ClaimResult))]
 [JsonSerializable(typeof(ApprovalOutcome))]
 [JsonSerializable(typeof(ApprovalProblem))]
+[JsonSerializable(typeof(OutcomeReportBatch))]
+[JsonSerializable(typeof(OutcomeReportResults))]
 internal sealed partial class ApprovalJsonContext : JsonSerializerContext
 {
 }

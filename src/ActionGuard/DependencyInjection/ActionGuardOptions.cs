@@ -52,6 +52,14 @@ public sealed class ActionGuardOptions
     /// </summary>
     public TimeSpan BackendOutageTolerance { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Gets or sets how long shutting down (disposing the service provider) waits for outcome reports that the backend
+    /// has not acknowledged yet. Outcomes are reported in the background, batched, after the action's call returns;
+    /// they are kept and retried until the backend answers, and are lost only when the process ends first or this wait
+    /// runs out (each is then logged). Default 10 seconds.
+    /// </summary>
+    public TimeSpan OutcomeFlushTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Gets or sets the clock skew tolerated when checking token lifetimes. Default 30 seconds.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 

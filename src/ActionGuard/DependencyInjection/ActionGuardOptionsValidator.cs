@@ -43,6 +43,11 @@ internal sealed class ActionGuardOptionsValidator : IValidateOptions<ActionGuard
             failures.Add($"ActionGuard:DefaultTimeout must be positive (was {options.DefaultTimeout}).");
         }
 
+        if (options.OutcomeFlushTimeout < TimeSpan.Zero || options.OutcomeFlushTimeout > TimeSpan.FromMinutes(10))
+        {
+            failures.Add($"ActionGuard:OutcomeFlushTimeout must be between 0 and 10 minutes (was {options.OutcomeFlushTimeout}).");
+        }
+
         if (options.BackendOutageTolerance < TimeSpan.Zero || options.BackendOutageTolerance > TimeSpan.FromHours(24))
         {
             failures.Add($"ActionGuard:BackendOutageTolerance must be between 0 and 24 hours (was {options.BackendOutageTolerance}).");

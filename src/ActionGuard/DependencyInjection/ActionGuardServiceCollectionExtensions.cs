@@ -81,8 +81,14 @@ public static class ActionGuardServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<ActionGuardOptions>>().Value;
             return new ArgumentRedactor(options.Redaction, options.ArgumentSerializerOptions);
         });
+        services.TryAddSingleton(sp => new OutcomeReporter(
+            sp.GetRequiredService<ApprovalClient>(),
+            sp.GetRequiredService<IOptions<ActionGuardOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            LoggerFor<DefaultActionGuard>(sp)));
         services.TryAddSingleton<IActionGuard>(sp => new DefaultActionGuard(
             sp.GetRequiredService<ApprovalClient>(),
+            sp.GetRequiredService<OutcomeReporter>(),
             sp.GetRequiredService<DecisionTokenVerifier>(),
             sp.GetRequiredService<ActionHasher>(),
             sp.GetRequiredService<ArgumentRedactor>(),

@@ -22,9 +22,6 @@ namespace ActionGuard.Guarding;
 /// </summary>
 internal sealed class DefaultActionGuard : IActionGuard
 {
-    // Immutable, so one instance serves every successful call.
-    private static readonly ApprovalOutcome Succeeded = new() { Status = OutcomeStatus.Succeeded };
-
     private static readonly TimeSpan MaxOutageBackoff = TimeSpan.FromSeconds(5);
 
     private readonly ApprovalClient _client;
@@ -37,12 +34,14 @@ internal sealed class DefaultActionGuard : IActionGuard
     private readonly LocalPolicy? _localPolicy;
     private readonly IDataClassifier _classifier;
     private readonly PendingApprovalKeeper? _pending;
+    private readonly OutcomeReporter _outcomes;
 
     // A timeout source whose timer never fired, kept for the next call: see TimeoutLease.
     private CancellationTokenSource? _spareTimeoutSource;
 
     public DefaultActionGuard(
         ApprovalClient client,
+        OutcomeReporter outcomes,
         DecisionTokenVerifier verifier,
         ActionHasher hasher,
         ArgumentRedactor redactor,
@@ -57,6 +56,7 @@ internal sealed class DefaultActionGuard : IActionGuard
         _localPolicy = localPolicy;
         _classifier = classifier ?? DataClassifier.Default;
         _client = client;
+        _outcomes = outcomes;
         _verifier = verifier;
         _hasher = hasher;
         _redactor = redactor;
@@ -434,27 +434,14 @@ internal sealed class DefaultActionGuard : IActionGuard
             throw;
         }
 
-        await ReportOutcomeAsync(approvalId, action, Succeeded).ConfigureAwait(false);
+        await ReportOutcomeAsync(approvalId, action, OutcomeStatus.Succeeded, null).ConfigureAwait(false);
         return result;
     }
 
+    // The action has run (or definitely will not): the outcome goes to the background reporter, which never throws, so
+    // the caller's call does not wait for the backend to record it.
     private ValueTask ReportOutcomeAsync(string approvalId, GuardedAction action, OutcomeStatus status, string? error) =>
-        ReportOutcomeAsync(approvalId, action, new ApprovalOutcome { Status = status, Error = error });
-
-    private async ValueTask ReportOutcomeAsync(string approvalId, GuardedAction action, ApprovalOutcome outcome)
-    {
-        // The action has run (or definitely will not); a lost outcome report must not turn into a failure of the
-        // caller's call, so it is logged instead. The backend's audit log shows the approval stuck in 'executing'.
-        try
-        {
-            await _client.ReportOutcomeAsync(approvalId, outcome, CancellationToken.None).ConfigureAwait(false);
-            GuardLog.ActionCompleted(_logger, approvalId, action.Name, outcome.Status);
-        }
-        catch (Exception ex) when (ex is ActionGuardException or OperationCanceledException)
-        {
-            GuardLog.OutcomeReportFailed(_logger, ex, approvalId, outcome.Status);
-        }
-    }
+        _outcomes.ReportAsync(approvalId, action.Name, status, error);
 
     // The create may have reached the backend although its reply never arrived. Replaying it with the same idempotency
     // key returns that approval (or creates it), so it can be withdrawn instead of waiting, pending, for an approver.

@@ -68,4 +68,16 @@ internal static partial class GuardLog
     [LoggerMessage(EventId = 1014, EventName = "WaitingForApproval", Level = LogLevel.Information,
         Message = "Approval {ApprovalId} for {ActionKind} {ActionName} is waiting for a person; review it at {ReviewUrl}.")]
     public static partial void WaitingForApproval(ILogger logger, string approvalId, string actionKind, string actionName, string reviewUrl);
+
+    [LoggerMessage(EventId = 1016, EventName = "OutcomeRefused", Level = LogLevel.Warning,
+        Message = "The backend refused the outcome {Outcome} of approval {ApprovalId} ({ActionName}): {ProblemType} {Detail}")]
+    public static partial void OutcomeRefused(ILogger logger, string approvalId, string actionName, ActionGuard.Client.OutcomeStatus outcome, string? problemType, string? detail);
+
+    [LoggerMessage(EventId = 1017, EventName = "OutcomeReportsRetrying", Level = LogLevel.Warning,
+        Message = "{Count} outcome reports could not be delivered; they are kept and sent again in {Delay}.")]
+    public static partial void OutcomeReportsRetrying(ILogger logger, Exception exception, int count, TimeSpan delay);
+
+    [LoggerMessage(EventId = 1018, EventName = "OutcomeNotReported", Level = LogLevel.Error,
+        Message = "The outcome {Outcome} of approval {ApprovalId} ({ActionName}) was not acknowledged by the backend before shutdown; the backend shows the approval as executing.")]
+    public static partial void OutcomeNotReported(ILogger logger, string approvalId, string actionName, ActionGuard.Client.OutcomeStatus outcome);
 }

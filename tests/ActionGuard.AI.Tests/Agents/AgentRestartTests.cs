@@ -60,6 +60,7 @@ public sealed class AgentRestartTests : IDisposable
         var again = restored.RunAsync("Give the partner read access", resumed, Run());
         await _backend.ApproveAsync(request.Id, "alice@example.com");
         var response = await again;
+        await after.ShutDownAsync();
 
         Assert.Equal(["grant reader to partner"], after.Tools.Runs);
         Assert.Single(_backend.Requests, r => !r.IsReplay);

@@ -36,6 +36,7 @@ public sealed class GuardedAIFunctionTests
         Assert.Equal("crm://customers/emea", request.Action.Resource);
         Assert.Equal("s3://exports/customers.csv", request.Action.Destination);
         Assert.Single(harness.Backend.Claims);
+        await harness.ShutDownAsync();
         Assert.Equal(OutcomeStatus.Succeeded, Assert.Single(harness.Backend.Outcomes).Value.Status);
     }
 

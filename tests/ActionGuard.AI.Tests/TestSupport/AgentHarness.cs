@@ -46,6 +46,12 @@ internal sealed class AgentHarness : IDisposable
 
     public static ApprovalParty Dana { get; } = new() { Issuer = "https://idp.example.com/", Subject = "dana", Name = "Dana Analyst", Email = "dana@example.com" };
 
+    /// <summary>
+    /// Stops the agent's services as its host would on a clean shutdown; outcomes still being reported in the
+    /// background are delivered first, so the backend's final state can be read.
+    /// </summary>
+    public ValueTask ShutDownAsync() => Services.DisposeAsync();
+
     public void Dispose()
     {
         Services.Dispose();

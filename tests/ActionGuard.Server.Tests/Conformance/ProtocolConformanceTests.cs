@@ -164,6 +164,47 @@ public abstract class ProtocolConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_report_of_several_outcomes_answers_each_as_its_own_report_would_and_a_repeated_one_is_harmless()
+    {
+        async Task<Approval> ApprovedAsync(ApprovalClient agent, string key)
+        {
+            var approval = await agent.CreateApprovalAsync(Request(), key);
+            Assert.Null(await _backend.DecideAsync(approval.Id, "alice", ApprovalVerdict.Approve));
+            return approval;
+        }
+
+        var first = await ApprovedAsync(Agent, "key-b1");
+        var second = await ApprovedAsync(Agent, "key-b2");
+        var unclaimed = await ApprovedAsync(Agent, "key-b3");
+        var intruder = _backend.Agent(ConformanceBackend.OtherAgentId);
+        var others = await ApprovedAsync(intruder, "key-b4");
+        await Agent.ClaimAsync(first.Id);
+        await Agent.ClaimAsync(second.Id);
+        await intruder.ClaimAsync(others.Id);
+        const string Unknown = "apr_0123456789abcdef0123456789abcdef";
+
+        var results = await Agent.ReportOutcomesAsync(
+        [
+            new OutcomeReport { ApprovalId = first.Id, Status = OutcomeStatus.Succeeded },
+            new OutcomeReport { ApprovalId = second.Id, Status = OutcomeStatus.Failed, Error = "disk full" },
+            new OutcomeReport { ApprovalId = unclaimed.Id, Status = OutcomeStatus.Succeeded },
+            new OutcomeReport { ApprovalId = others.Id, Status = OutcomeStatus.Succeeded },
+            new OutcomeReport { ApprovalId = Unknown, Status = OutcomeStatus.Succeeded },
+            new OutcomeReport { ApprovalId = first.Id, Status = OutcomeStatus.Succeeded },
+        ]);
+
+        Assert.Equal([first.Id, second.Id, unclaimed.Id, others.Id, Unknown, first.Id], results.Select(r => r.ApprovalId));
+        Assert.Equal([ApprovalStatus.Succeeded, ApprovalStatus.Failed, null, null, null, ApprovalStatus.Succeeded], results.Select(r => r.Status));
+        Assert.Equal(
+            [null, null, ProtocolProblems.NotExecuting.Type, ProtocolProblems.NotOwner.Type, ProtocolProblems.NotFound.Type, null],
+            results.Select(r => r.ProblemType));
+        Assert.Equal(ApprovalStatus.Succeeded, (await Agent.GetApprovalAsync(first.Id)).Status);
+        Assert.Equal(ApprovalStatus.Failed, (await Agent.GetApprovalAsync(second.Id)).Status);
+        Assert.Equal(ApprovalStatus.Approved, (await Agent.GetApprovalAsync(unclaimed.Id)).Status);
+        Assert.Equal(ApprovalStatus.Executing, (await intruder.GetApprovalAsync(others.Id)).Status);
+    }
+
+    [Fact]
     public async Task Only_a_pending_approval_can_be_cancelled_and_cancelling_twice_is_harmless()
     {
         var pending = await Agent.CreateApprovalAsync(Request(), "key-11");

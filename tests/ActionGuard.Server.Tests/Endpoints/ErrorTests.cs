@@ -253,6 +253,33 @@ public sealed class ErrorTests(IdpFixture fixture) : IClassFixture<IdpFixture>, 
     }
 
     [Fact]
+    public async Task A_report_of_outcomes_that_is_malformed_is_a_400_naming_the_item_and_field_and_records_nothing()
+    {
+        using var agent = _host.CreateClient(ServerHost.AgentKey);
+        using var approver = _host.CreateClient(Idp.IssueToken("alice"));
+        var id = await Api.CreatePendingAsync(agent);
+        await Api.DecideAsync(approver, id);
+        await Api.ClaimAsync(agent, id);
+        var tooMany = string.Join(",", Enumerable.Repeat($$"""{"approvalId":"{{id}}","status":"succeeded"}""", 101));
+
+        var badItem = await Api.PostAsync(agent, "v1/outcomes", $$"""{"outcomes":[{"approvalId":"{{id}}","status":"succeeded"},{"approvalId":"{{id}}","status":"done"},{"status":"failed"}]}""");
+        var empty = await Api.PostAsync(agent, "v1/outcomes", """{"outcomes":[]}""");
+        var overLimit = await Api.PostAsync(agent, "v1/outcomes", $$"""{"outcomes":[{{tooMany}}]}""");
+        var notAList = await Api.PostAsync(agent, "v1/outcomes", """{"outcomes":{"approvalId":"x"}}""");
+
+        AssertProblem(badItem, HttpStatusCode.BadRequest, "validation");
+        Assert.True(badItem.HasError("outcomes[1].status"), badItem.Text);
+        Assert.True(badItem.HasError("outcomes[2].approvalId"), badItem.Text);
+        Assert.False(badItem.HasError("outcomes[0].status"), badItem.Text);
+        Assert.True(empty.HasError("outcomes"), empty.Text);
+        Assert.True(overLimit.HasError("outcomes"), overLimit.Text);
+        Assert.True(notAList.HasError("outcomes"), notAList.Text);
+
+        // The valid first item was not recorded either: a malformed report is refused whole.
+        Assert.Equal("executing", (await Api.GetAsync(agent, "v1/approvals/" + id)).ApprovalStatus);
+    }
+
+    [Fact]
     public async Task Wait_over_60_seconds_and_bad_list_parameters_are_400()
     {
         using var agent = _host.CreateClient(ServerHost.AgentKey);

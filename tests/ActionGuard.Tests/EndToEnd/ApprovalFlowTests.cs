@@ -64,7 +64,7 @@ public sealed class ApprovalFlowTests
         var agentRequests = server.ReceivedRequests.Where(r => r.Endpoint != ProtocolEndpoint.SigningKeys).ToList();
         // A person decides after the create reply, so the agent reads the decision once before it claims.
         Assert.Equal(
-            [ProtocolEndpoint.CreateApproval, ProtocolEndpoint.GetApproval, ProtocolEndpoint.Claim, ProtocolEndpoint.Outcome],
+            [ProtocolEndpoint.CreateApproval, ProtocolEndpoint.GetApproval, ProtocolEndpoint.Claim, ProtocolEndpoint.Outcomes],
             agentRequests.Select(r => r.Endpoint));
         Assert.All(agentRequests, r => Assert.StartsWith("Bearer ak_agent-a_", r.Authorization, StringComparison.Ordinal));
         Assert.False(string.IsNullOrWhiteSpace(server.RequestsTo(ProtocolEndpoint.CreateApproval).Single().IdempotencyKey));
@@ -274,6 +274,7 @@ public sealed class ApprovalFlowTests
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => agent.Guard.ExecuteAsync(
             new GuardedAction(ActionKind.InfrastructureMutation, "db.drop"),
             _ => Task.FromException<int>(new InvalidOperationException("upload refused for token " + Jwt))));
+        await agent.OutcomesReportedAsync();
 
         Assert.Contains(Jwt, ex.Message, StringComparison.Ordinal);
         var approval = server.Backend.Approvals.Single();
@@ -281,7 +282,7 @@ public sealed class ApprovalFlowTests
         var error = server.Backend.Outcomes[approval.Id].Error;
         Assert.Contains("InvalidOperationException", error, StringComparison.Ordinal);
         Assert.DoesNotContain(Jwt, error, StringComparison.Ordinal);
-        Assert.DoesNotContain(Jwt, server.RequestsTo(ProtocolEndpoint.Outcome).Single().Body, StringComparison.Ordinal);
+        Assert.DoesNotContain(Jwt, server.RequestsTo(ProtocolEndpoint.Outcomes).Single().Body, StringComparison.Ordinal);
     }
 
     [Fact]

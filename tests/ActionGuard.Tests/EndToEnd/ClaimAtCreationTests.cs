@@ -22,7 +22,7 @@ public sealed class ClaimAtCreationTests
         Assert.Equal(0, server.CountRequests(ProtocolEndpoint.GetApproval));
         Assert.Equal(0, server.CountRequests(ProtocolEndpoint.Claim));
         Assert.Contains("\"claimIfAllowed\":true", server.RequestsTo(ProtocolEndpoint.CreateApproval).Single().Body, StringComparison.Ordinal);
-        Assert.Equal(1, server.CountRequests(ProtocolEndpoint.Outcome));
+        Assert.Equal(1, server.CountRequests(ProtocolEndpoint.Outcomes));
         var claims = Assert.Single(server.Backend.Claims).Claims;
         Assert.Equal("policy:reports-bucket", Assert.Single(claims.Approvers).Subject);
         Assert.Equal(ApprovalStatus.Succeeded, server.Backend.Approvals.Single().Status);

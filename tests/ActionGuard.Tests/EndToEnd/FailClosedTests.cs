@@ -240,30 +240,33 @@ public sealed class FailClosedTests
     {
         await using var server = await ProtocolTestServer.StartAsync();
         server.Backend.RespondWith(ApprovalScript.Approve(by: "alice@example.com"));
-        server.InjectFault(ProtocolEndpoint.Outcome, ServerFault.StatusAfterEndpoint(HttpStatusCode.ServiceUnavailable));
+        server.InjectFault(ProtocolEndpoint.Outcomes, ServerFault.StatusAfterEndpoint(HttpStatusCode.ServiceUnavailable));
         await using var agent = TestAgent.Create(server);
 
         Assert.Equal(Exporter.RowsExported, await agent.ExportAsync());
 
-        Assert.Equal(2, server.CountRequests(ProtocolEndpoint.Outcome));
+        Assert.Equal(2, server.CountRequests(ProtocolEndpoint.Outcomes));
         var approval = server.Backend.Approvals.Single();
         Assert.Equal(ApprovalStatus.Succeeded, approval.Status);
         Assert.Single(server.Backend.Transitions, t => t.To == ApprovalStatus.Succeeded);
     }
 
     [Fact]
-    public async Task Outcome_that_cannot_be_reported_does_not_fail_an_action_that_already_ran()
+    public async Task An_outcome_report_that_fails_does_not_fail_the_action_and_is_kept_until_the_backend_records_it()
     {
         await using var server = await ProtocolTestServer.StartAsync();
         server.Backend.RespondWith(ApprovalScript.Approve(by: "alice@example.com"));
-        server.InjectFault(ProtocolEndpoint.Outcome, ServerFault.Status(HttpStatusCode.ServiceUnavailable), times: 10);
+        server.InjectFault(ProtocolEndpoint.Outcomes, ServerFault.Status(HttpStatusCode.ServiceUnavailable), times: 10);
         await using var agent = TestAgent.Create(server);
 
         Assert.Equal(Exporter.RowsExported, await agent.ExportAsync());
 
         Assert.Equal(1, agent.Log.Count);
-        Assert.Equal(3, server.CountRequests(ProtocolEndpoint.Outcome));
-        Assert.Equal(ApprovalStatus.Executing, server.Backend.Approvals.Single().Status);
+
+        // Ten refusals (the request's own retries, then the reporter's) and the eleventh report is recorded.
+        Assert.Equal(11, server.CountRequests(ProtocolEndpoint.Outcomes));
+        Assert.Equal(ApprovalStatus.Succeeded, server.Backend.Approvals.Single().Status);
+        Assert.Single(server.Backend.Transitions, t => t.To == ApprovalStatus.Succeeded);
     }
 
     [Fact]

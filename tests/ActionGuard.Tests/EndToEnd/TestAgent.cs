@@ -54,31 +54,58 @@ internal sealed class TestAgent : IAsyncDisposable
         return new TestAgent(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }), agentId);
     }
 
-    /// <summary>Calls the guarded exporter in a fresh scope, as a request handler of the agent would.</summary>
+    /// <summary>
+    /// Calls the guarded exporter in a fresh scope, as a request handler of the agent would, and waits until the outcome
+    /// reported in the background has been answered, so tests read the backend's final state.
+    /// </summary>
     public async Task<int> ExportAsync(
         string destination = "s3://reports",
         string note = "weekly",
         string apiKey = "ak-live-0000",
         CancellationToken cancellationToken = default)
     {
-        await using var scope = _provider.CreateAsyncScope();
-        var exporter = scope.ServiceProvider.GetRequiredService<IExporter>();
-        return await exporter.ExportCustomersAsync(destination, note, apiKey, cancellationToken);
+        try
+        {
+            await using var scope = _provider.CreateAsyncScope();
+            var exporter = scope.ServiceProvider.GetRequiredService<IExporter>();
+            return await exporter.ExportCustomersAsync(destination, note, apiKey, cancellationToken);
+        }
+        finally
+        {
+            await OutcomesReportedAsync();
+        }
     }
 
-    /// <summary>Runs an action through <see cref="IActionGuard"/> directly; the target counts in <see cref="Log"/>.</summary>
-    public Task<string> RunAsync(GuardedAction action, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Runs an action through <see cref="IActionGuard"/> directly (the target counts in <see cref="Log"/>) and waits for
+    /// its outcome report to be answered.
+    /// </summary>
+    public async Task<string> RunAsync(GuardedAction action, CancellationToken cancellationToken = default)
     {
         var log = Log;
-        return Guard.ExecuteAsync(
-            action,
-            _ =>
-            {
-                log.Add(action.Name);
-                return Task.FromResult("done");
-            },
-            cancellationToken);
+        try
+        {
+            return await Guard.ExecuteAsync(
+                action,
+                _ =>
+                {
+                    log.Add(action.Name);
+                    return Task.FromResult("done");
+                },
+                cancellationToken);
+        }
+        finally
+        {
+            await OutcomesReportedAsync();
+        }
     }
+
+    /// <summary>
+    /// Waits until the backend has answered every outcome this agent reported so far: outcomes are sent in the
+    /// background after the call returns.
+    /// </summary>
+    public Task OutcomesReportedAsync() =>
+        _provider.GetRequiredService<ActionGuard.Guarding.OutcomeReporter>().FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
     public ValueTask DisposeAsync() => _provider.DisposeAsync();
 }

@@ -40,6 +40,7 @@ public sealed class DefaultActionGuardTests : IDisposable
         var verifier = new DecisionTokenVerifier(keys, new JtiReplayCache(TimeProvider.System), options, TimeProvider.System);
         return new DefaultActionGuard(
             _client,
+            new OutcomeReporter(_client, _options, TimeProvider.System, NullLogger.Instance),
             verifier,
             new ActionHasher(null),
             new ArgumentRedactor(_options.Redaction, null),

@@ -118,6 +118,20 @@ internal sealed class ScriptedApprovalClient : ApprovalClient
         return Task.CompletedTask;
     }
 
+    public override Task<IReadOnlyList<OutcomeReportResult>> ReportOutcomesAsync(IReadOnlyList<OutcomeReport> outcomes, CancellationToken cancellationToken = default)
+    {
+        lock (Outcomes)
+        {
+            Outcomes.AddRange(outcomes.Select(o => new ApprovalOutcome { Status = o.Status, Error = o.Error }));
+        }
+
+        return Task.FromResult<IReadOnlyList<OutcomeReportResult>>(
+            [.. outcomes.Select(o => new OutcomeReportResult { ApprovalId = o.ApprovalId, Status = o.Status == OutcomeStatus.Succeeded ? ApprovalStatus.Succeeded : ApprovalStatus.Failed })]);
+    }
+
+    // These tests read the outcome as the call returns; the background reporter has its own tests.
+    internal override bool ReportsOutcomesInline => true;
+
     public override Task CancelAsync(string approvalId, CancellationToken cancellationToken = default)
     {
         Cancels.Add(approvalId);

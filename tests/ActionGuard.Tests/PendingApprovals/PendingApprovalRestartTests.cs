@@ -273,12 +273,24 @@ public sealed class PendingApprovalRestartTests : IDisposable
         return provider;
     }
 
-    private Task RunAsync(IServiceProvider agent, GuardedAction action) =>
-        agent.GetRequiredService<IActionGuard>().ExecuteAsync(action, _ =>
+    // Waits for the outcome, which the agent reports in the background, so the tests read the backend's final state.
+    private static async Task RunAsync(IServiceProvider agent, GuardedAction action, Action run)
+    {
+        try
         {
-            Interlocked.Increment(ref _runs);
-            return ValueTask.CompletedTask;
-        }).AsTask();
+            await agent.GetRequiredService<IActionGuard>().ExecuteAsync(action, _ =>
+            {
+                run();
+                return ValueTask.CompletedTask;
+            });
+        }
+        finally
+        {
+            await agent.GetRequiredService<ActionGuard.Guarding.OutcomeReporter>().FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
+    private Task RunAsync(IServiceProvider agent, GuardedAction action) => RunAsync(agent, action, () => Interlocked.Increment(ref _runs));
 
     private string[] EntryFiles() =>
         Directory.Exists(_directory) ? Directory.GetFiles(_directory, "*.pending.json") : [];

@@ -21,6 +21,9 @@ public enum ProtocolEndpoint
     /// <summary><c>POST /v1/approvals/{id}/outcome</c>.</summary>
     Outcome,
 
+    /// <summary><c>POST /v1/outcomes</c>: several outcomes in one report, as the SDK sends them.</summary>
+    Outcomes,
+
     /// <summary><c>POST /v1/approvals/{id}/cancel</c>.</summary>
     Cancel,
 

@@ -199,6 +199,7 @@ public sealed class ProtocolTestServer : IAsyncDisposable
             ["v1", "approvals", _, "claim"] when post => ProtocolEndpoint.Claim,
             ["v1", "approvals", _, "outcome"] when post => ProtocolEndpoint.Outcome,
             ["v1", "approvals", _, "cancel"] when post => ProtocolEndpoint.Cancel,
+            ["v1", "outcomes"] when post => ProtocolEndpoint.Outcomes,
             _ => ProtocolEndpoint.Unknown,
         };
     }

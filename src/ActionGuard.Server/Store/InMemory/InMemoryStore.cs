@@ -81,6 +81,24 @@ internal sealed class InMemoryStore : IServerStore
         }
     }
 
+    public Task<TransitionResult?>[] UpdateManyAsync(IReadOnlyList<(string Id, Func<ApprovalRecord, TransitionResult> Transition)> transitions, CancellationToken cancellationToken = default)
+    {
+        var results = new Task<TransitionResult?>[transitions.Count];
+        for (var i = 0; i < results.Length; i++)
+        {
+            try
+            {
+                results[i] = UpdateAsync(transitions[i].Id, transitions[i].Transition, cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                results[i] = Task.FromException<TransitionResult?>(ex);
+            }
+        }
+
+        return results;
+    }
+
     public Task<ApprovalPage> ListAsync(ApprovalStatus? status, string? cursor, int limit, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -171,44 +171,50 @@ internal sealed class PostgresStore : IServerStore, IAsyncDisposable, IDisposabl
     public Task<TransitionResult?> UpdateAsync(string id, Func<ApprovalRecord, TransitionResult> transition, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transition);
-        return WriteAsync(
-            async (connection, transaction) =>
-            {
-                ApprovalRecord current;
-
-                // The row lock makes racing decisions, claims and expiries on any instance take turns.
-                using (var read = Command(connection, transaction, "SELECT data::text FROM approvals WHERE id = @id FOR UPDATE;"))
-                {
-                    read.Parameters.AddWithValue("id", id);
-                    if (await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not string data)
-                    {
-                        return ((TransitionResult?)null, (IReadOnlyList<AuditEntry>)[]);
-                    }
-
-                    current = StoreJson.Deserialize(data);
-                }
-
-                var result = transition(current);
-                if (result.Updated is not { } updated)
-                {
-                    return (result, (IReadOnlyList<AuditEntry>)[]);
-                }
-
-                using (var write = Command(connection, transaction, "UPDATE approvals SET status = @status, expires_at = @expires, data = @data WHERE id = @id;"))
-                {
-                    write.Parameters.AddWithValue("id", id);
-                    write.Parameters.AddWithValue("status", ApprovalStateMachine.StatusName(updated.Status));
-                    write.Parameters.AddWithValue("expires", updated.ExpiresAt.ToUniversalTime());
-                    write.Parameters.AddWithValue("data", NpgsqlDbType.Jsonb, StoreJson.Serialize(updated));
-                    await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                await InsertOutboxAsync(connection, transaction, result.Outbox, cancellationToken).ConfigureAwait(false);
-                await NotifyAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false);
-                return (result, result.Audit);
-            },
-            cancellationToken);
+        return _writes.WriteAsync(Update(id, transition), cancellationToken);
     }
+
+    public Task<TransitionResult?>[] UpdateManyAsync(IReadOnlyList<(string Id, Func<ApprovalRecord, TransitionResult> Transition)> transitions, CancellationToken cancellationToken = default) =>
+        _writes.WriteManyAsync([.. transitions.Select(t => Update(t.Id, t.Transition))], cancellationToken);
+
+    private static Func<WriterSession, ValueTask<(TransitionResult? Result, IReadOnlyList<AuditEntry> Audit)>> Update(string id, Func<ApprovalRecord, TransitionResult> transition) =>
+        async session =>
+        {
+            var (connection, transaction) = session;
+            var cancellationToken = CancellationToken.None;
+            ApprovalRecord current;
+
+            // The row lock makes racing decisions, claims and expiries on any instance take turns.
+            using (var read = Command(connection, transaction, "SELECT data::text FROM approvals WHERE id = @id FOR UPDATE;"))
+            {
+                read.Parameters.AddWithValue("id", id);
+                if (await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not string data)
+                {
+                    return (null, []);
+                }
+
+                current = StoreJson.Deserialize(data);
+            }
+
+            var result = transition(current);
+            if (result.Updated is not { } updated)
+            {
+                return (result, []);
+            }
+
+            using (var write = Command(connection, transaction, "UPDATE approvals SET status = @status, expires_at = @expires, data = @data WHERE id = @id;"))
+            {
+                write.Parameters.AddWithValue("id", id);
+                write.Parameters.AddWithValue("status", ApprovalStateMachine.StatusName(updated.Status));
+                write.Parameters.AddWithValue("expires", updated.ExpiresAt.ToUniversalTime());
+                write.Parameters.AddWithValue("data", NpgsqlDbType.Jsonb, StoreJson.Serialize(updated));
+                await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await InsertOutboxAsync(connection, transaction, result.Outbox, cancellationToken).ConfigureAwait(false);
+            await NotifyAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false);
+            return (result, result.Audit);
+        };
 
     public async Task<ApprovalPage> ListAsync(ApprovalStatus? status, string? cursor, int limit, CancellationToken cancellationToken = default)
     {

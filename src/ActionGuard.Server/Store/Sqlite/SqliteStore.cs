@@ -143,36 +143,40 @@ internal sealed class SqliteStore : IServerStore, IDisposable
     }
 
     public Task<TransitionResult?> UpdateAsync(string id, Func<ApprovalRecord, TransitionResult> transition, CancellationToken cancellationToken = default) =>
-        WriteAsync(
-            (connection, transaction) =>
+        _writes.WriteAsync(Update(id, transition), cancellationToken);
+
+    public Task<TransitionResult?>[] UpdateManyAsync(IReadOnlyList<(string Id, Func<ApprovalRecord, TransitionResult> Transition)> transitions, CancellationToken cancellationToken = default) =>
+        _writes.WriteManyAsync([.. transitions.Select(t => Update(t.Id, t.Transition))], cancellationToken);
+
+    private Func<WriterSession, ValueTask<(TransitionResult? Result, IReadOnlyList<AuditEntry> Audit)>> Update(string id, Func<ApprovalRecord, TransitionResult> transition) =>
+        session =>
+        {
+            ApprovalRecord current;
             {
-                ApprovalRecord current;
+                var read = Prepared(session.Transaction, "SELECT data FROM approvals WHERE id = $id;");
+                read.Parameters.AddWithValue("$id", id);
+                if (read.ExecuteScalar() is not string data)
                 {
-                    var read = Prepared(transaction, "SELECT data FROM approvals WHERE id = $id;");
-                    read.Parameters.AddWithValue("$id", id);
-                    if (read.ExecuteScalar() is not string data)
-                    {
-                        return ((TransitionResult?)null, (IReadOnlyList<AuditEntry>)[]);
-                    }
-
-                    current = Deserialize(data);
+                    return new((null, []));
                 }
 
-                var result = transition(current);
-                if (result.Updated is { } updated)
-                {
-                    var write = Prepared(transaction, "UPDATE approvals SET status = $status, expires_at = $expires, data = $data WHERE id = $id;");
-                    write.Parameters.AddWithValue("$id", id);
-                    write.Parameters.AddWithValue("$status", ApprovalStateMachine.StatusName(updated.Status));
-                    write.Parameters.AddWithValue("$expires", updated.ExpiresAt.ToUnixTimeMilliseconds());
-                    write.Parameters.AddWithValue("$data", Serialize(updated));
-                    write.ExecuteNonQuery();
-                    InsertOutbox(transaction, result.Outbox);
-                }
+                current = Deserialize(data);
+            }
 
-                return (result, result.Audit);
-            },
-            cancellationToken);
+            var result = transition(current);
+            if (result.Updated is { } updated)
+            {
+                var write = Prepared(session.Transaction, "UPDATE approvals SET status = $status, expires_at = $expires, data = $data WHERE id = $id;");
+                write.Parameters.AddWithValue("$id", id);
+                write.Parameters.AddWithValue("$status", ApprovalStateMachine.StatusName(updated.Status));
+                write.Parameters.AddWithValue("$expires", updated.ExpiresAt.ToUnixTimeMilliseconds());
+                write.Parameters.AddWithValue("$data", Serialize(updated));
+                write.ExecuteNonQuery();
+                InsertOutbox(session.Transaction, result.Outbox);
+            }
+
+            return new((result, result.Audit));
+        };
 
     public Task<ApprovalPage> ListAsync(ApprovalStatus? status, string? cursor, int limit, CancellationToken cancellationToken = default)
     {
