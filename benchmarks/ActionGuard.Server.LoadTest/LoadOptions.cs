@@ -47,6 +47,10 @@ internal sealed class LoadOptions
 
     public bool ServerGc { get; private set; }
 
+    // Agents speak HTTP/2 (cleartext, prior knowledge): held requests share connections, so levels past the machine's
+    // per-process file-descriptor limit can be reached.
+    public bool Http2 { get; private set; }
+
     public string Output { get; private set; } = Path.Combine("artifacts", "server-load-report.md");
 
     public IReadOnlyList<string> Raw { get; private set; } = [];
@@ -84,14 +88,15 @@ internal sealed class LoadOptions
                 case "--wake-delay-ms": options.WakeDelayMs = Int(0, 5_000); break;
                 case "--max-seconds": options.MaxSeconds = Int(10, 3_600); break;
                 case "--server-gc": options.ServerGc = true; break;
+                case "--http2": options.Http2 = true; break;
                 case "--out": options.Output = Next(); break;
                 default: throw new ArgumentException($"Unknown option '{name}'. See docs/benchmarks-server.md.");
             }
         }
 
-        if (options.Levels.Count == 0 || options.Levels[0] < 1 || options.Levels[^1] > 30_000)
+        if (options.Levels.Count == 0 || options.Levels[0] < 1 || options.Levels[^1] > 100_000)
         {
-            throw new ArgumentException("--levels must be from 1 to 30000.");
+            throw new ArgumentException("--levels must be from 1 to 100000.");
         }
 
         return options;

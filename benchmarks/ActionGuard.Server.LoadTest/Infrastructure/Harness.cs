@@ -42,7 +42,7 @@ internal sealed class Harness : IAsyncDisposable
     /// <summary>Gets the agents' API keys, in agent order, for scenarios that run the SDK's own client.</summary>
     public IReadOnlyList<string> ApiKeys { get; }
 
-    public static async Task<Harness> StartAsync(TestOidcIssuer issuer, int agents, int approvers, bool serverGc, CancellationToken cancellationToken)
+    public static async Task<Harness> StartAsync(TestOidcIssuer issuer, int agents, int approvers, bool serverGc, bool http2, CancellationToken cancellationToken)
     {
         var folder = Path.Combine(Path.GetTempPath(), "ag-load", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -95,9 +95,12 @@ internal sealed class Harness : IAsyncDisposable
             PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
             UseCookies = false,
             UseProxy = false,
+            EnableMultipleHttp2Connections = true,
         };
-        var http = new HttpClient(handler, disposeHandler: false) { BaseAddress = server.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
-        var clients = keys.Select(key => new ApprovalClient(http, new ApprovalClientOptions { Endpoint = server.BaseAddress, ApiKey = key })).ToList();
+        var address = http2 ? server.Http2Address : server.BaseAddress;
+        HttpMessageHandler outer = http2 ? new Http2Only { InnerHandler = handler } : handler;
+        var http = new HttpClient(outer, disposeHandler: false) { BaseAddress = address, Timeout = Timeout.InfiniteTimeSpan };
+        var clients = keys.Select(key => new ApprovalClient(http, new ApprovalClientOptions { Endpoint = address, ApiKey = key })).ToList();
         var tokens = Enumerable.Range(0, approvers).Select(i => issuer.IssueToken("approver-" + i, name: "approver-" + i, lifetime: TimeSpan.FromHours(2))).ToList();
         return new Harness(folder, server, handler, http, clients, tokens, keys);
     }
@@ -157,6 +160,18 @@ internal sealed class Harness : IAsyncDisposable
         }
         catch (IOException)
         {
+        }
+    }
+
+    // Every request as HTTP/2 with prior knowledge: the protocol client builds its own request messages, which default
+    // to HTTP/1.1.
+    private sealed class Http2Only : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Version = System.Net.HttpVersion.Version20;
+            request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
+            return base.SendAsync(request, cancellationToken);
         }
     }
 }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -31,6 +32,10 @@ internal static class ServeMode
             {
                 k.Listen(IPAddress.Loopback, 0);
 
+                // The same server for agents speaking HTTP/2 without TLS (prior knowledge): many held requests on few
+                // connections, past the per-process file-descriptor limit that one connection per request hits.
+                k.Listen(IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2);
+
                 // Raised for the test: 10,000 held long polls are 10,000 open connections.
                 k.Limits.MaxConcurrentConnections = 100_000;
                 k.Limits.MaxConcurrentUpgradedConnections = 100_000;
@@ -40,8 +45,8 @@ internal static class ServeMode
             builder.Services.AddSingleton<IStartupFilter, StatsStartupFilter>();
         });
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        await Console.Out.WriteLineAsync(ReadyPrefix + address);
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        await Console.Out.WriteLineAsync(ReadyPrefix + string.Join(' ', addresses));
         await Console.Out.FlushAsync();
 
         // The driver says "stop" or closes stdin (also when it dies): either way the server goes.

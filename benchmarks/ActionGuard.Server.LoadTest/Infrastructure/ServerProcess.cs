@@ -10,14 +10,18 @@ internal sealed class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly HttpClient _stats;
 
-    private ServerProcess(Process process, Uri baseAddress)
+    private ServerProcess(Process process, Uri baseAddress, Uri http2Address)
     {
+        Http2Address = http2Address;
         _process = process;
         BaseAddress = baseAddress;
         _stats = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>Gets the server's HTTP/2-only (cleartext, prior knowledge) endpoint.</summary>
+    public Uri Http2Address { get; }
 
     public int Id => _process.Id;
 
@@ -62,7 +66,8 @@ internal sealed class ServerProcess : IAsyncDisposable
                     ?? throw new InvalidOperationException("The server exited before it listened: " + stderr);
                 if (line.StartsWith(ServeMode.ReadyPrefix, StringComparison.Ordinal))
                 {
-                    var server = new ServerProcess(process, new Uri(line[ServeMode.ReadyPrefix.Length..].TrimEnd('/') + "/"));
+                    var addresses = line[ServeMode.ReadyPrefix.Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    var server = new ServerProcess(process, new Uri(addresses[0].TrimEnd('/') + "/"), new Uri(addresses[1].TrimEnd('/') + "/"));
                     // Keep draining stdout so the child never blocks on a full pipe.
                     _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
                     return server;
