@@ -29,6 +29,10 @@ internal sealed class OutcomeReporter : IAsyncDisposable, IDisposable
 
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
 
+    // How long the sender lets outcomes gather after the first one arrives: a busy agent then wakes it about once per
+    // this interval instead of once per call, and the backend gets one request for all of them.
+    private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(2);
+
     private readonly ApprovalClient _client;
     private readonly TimeSpan _flushTimeout;
     private readonly TimeSpan _retryBaseDelay;
@@ -158,6 +162,12 @@ internal sealed class OutcomeReporter : IAsyncDisposable, IDisposable
         var batch = new List<PendingOutcome>(OutcomeReport.MaxPerRequest);
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            // Only while a request would not be full: a backlog is sent at once, request after request.
+            if (reader.Count < OutcomeReport.MaxPerRequest && !_abandon.IsCancellationRequested && Volatile.Read(ref _disposed) == 0)
+            {
+                await Task.Delay(Gather, _timeProvider).ConfigureAwait(false);
+            }
+
             var bytes = 0;
             while (batch.Count < OutcomeReport.MaxPerRequest && reader.TryPeek(out var next) && (batch.Count == 0 || bytes + Size(next) <= MaxBatchBytes))
             {
