@@ -241,6 +241,10 @@ public static class PreprocessingStory
             }
 
 
+            // The agent reports outcomes in the background; stopping it, as its host would, delivers them first.
+            await scope.DisposeAsync();
+            await provider.DisposeAsync();
+
             // 6. The audit trail.
             console.Section("Audit trail (hash-chained, read back as auditor)");
             var (audit, verified) = await ReadAuditAsync(console, endpoint, auditorToken, cancellationToken);
