@@ -156,8 +156,8 @@ public sealed partial class InMemoryApprovalBackend
                 {
                     try
                     {
-                        await ReportOutcomeCoreAsync(agentId, item.ApprovalId, new ApprovalOutcome { Status = item.Status, Error = item.Error }, token).ConfigureAwait(false);
-                        results.Add(new OutcomeReportResult { ApprovalId = item.ApprovalId, Status = item.Status == OutcomeStatus.Succeeded ? ApprovalStatus.Succeeded : ApprovalStatus.Failed });
+                        var status = await ReportOutcomeCoreAsync(agentId, item.ApprovalId, new ApprovalOutcome { Status = item.Status, Error = item.Error }, token).ConfigureAwait(false);
+                        results.Add(new OutcomeReportResult { ApprovalId = item.ApprovalId, Status = status });
                     }
                     catch (ApprovalRequestRejectedException ex)
                     {
@@ -169,7 +169,8 @@ public sealed partial class InMemoryApprovalBackend
             },
             cancellationToken);
 
-    private async Task<bool> ReportOutcomeCoreAsync(string agentId, string approvalId, ApprovalOutcome outcome, CancellationToken token)
+    // Returns the approval's status once the outcome is recorded, as the approval service left it.
+    private async Task<ApprovalStatus> ReportOutcomeCoreAsync(string agentId, string approvalId, ApprovalOutcome outcome, CancellationToken token)
     {
         var call = ApprovalCall.ReportingOutcome(approvalId);
         ThrowIfFailed(approvalId);
@@ -182,7 +183,7 @@ public sealed partial class InMemoryApprovalBackend
 
         var result = await _service.ReportOutcomeAsync(approvalId, agentId, valid.Status, valid.Error, token).ConfigureAwait(false);
         Settled(call, result, approvalId);
-        return true;
+        return result!.Current.Status;
     }
 
     internal Task CancelAsync(string agentId, string approvalId, CancellationToken cancellationToken) =>

@@ -499,29 +499,13 @@ internal sealed class SqliteStore : IServerStore, IDisposable
         var connection = _writer ?? throw new InvalidOperationException("The store is not initialized.");
         using var transaction = connection.BeginTransaction(deferred: false);
         var session = new WriterSession(connection, transaction);
-        IReadOnlyList<AuditEntry> audit = [];
-        List<AuditEntry>? many = null;
+        var audit = new List<AuditEntry>();
         foreach (var write in batch)
         {
             var task = write.RunAsync(session);
 
             // The writes are synchronous: SQLite has no asynchronous I/O.
-            var entries = task.IsCompletedSuccessfully ? task.Result : task.AsTask().GetAwaiter().GetResult();
-            if (entries.Count == 0)
-            {
-                continue;
-            }
-
-            if (audit.Count == 0)
-            {
-                audit = entries;
-            }
-            else
-            {
-                many ??= [.. audit];
-                many.AddRange(entries);
-                audit = many;
-            }
+            audit.AddRange(task.IsCompletedSuccessfully ? task.Result : task.AsTask().GetAwaiter().GetResult());
         }
 
         var (seq, hash, at) = Append(transaction, audit);
