@@ -1,3 +1,4 @@
+using ActionGuard.Client;
 using ActionGuard.Hashing;
 using ActionGuard.Redaction;
 using BenchmarkDotNet.Attributes;
@@ -14,6 +15,7 @@ public class PartsBenchmarks
     private ActionHasher _hasher = null!;
     private ArgumentRedactor _redactor = null!;
     private GuardedAction _action = null!;
+    private CreateApprovalRequest _request = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -26,10 +28,21 @@ public class PartsBenchmarks
             Arguments = [new("bucket", "reports"), new("key", "2025/q1.csv"), new("rows", 100)],
         };
         Random.Shared.NextBytes(_nonce);
+        _request = new CreateApprovalRequest
+        {
+            Action = new ApprovalAction { Kind = "data_export", Name = "IExporter.ExportAsync", Resource = "reports/2025/q1.csv", Environment = "production" },
+            Arguments = _redactor.Redact(_action.Arguments).Arguments,
+            DataClasses = new Dictionary<string, long> { ["internal"] = 1 },
+            ActionHash = _hasher.ComputeHash(_action, null, _nonce),
+            ClaimIfAllowed = true,
+        };
     }
 
     [Benchmark(Description = "ActionHasher.ComputeHash")]
     public string Hash() => _hasher.ComputeHash(_action, null, _nonce);
+
+    [Benchmark(Description = "RequestDigest.Compute (the create body)")]
+    public string Digest() => RequestDigest.Compute(_request);
 
     [Benchmark(Description = "ArgumentRedactor.Redact")]
     public int Redact() => _redactor.Redact(_action.Arguments).Arguments.Count;

@@ -21,6 +21,8 @@ internal static class ArgumentValueWriter
 
     private const int ScratchBytes = 64;
 
+    private const long PlainJsonIntegerLimit = 1_000_000_000_000_000;
+
     // Doubles at or beyond this round outside decimal's range (decimal.MaxValue as a double is 7.92281625142643e28).
     private const double DecimalRange = 7.9e28;
 
@@ -360,8 +362,26 @@ internal static class ArgumentValueWriter
     /// (<c>1.50</c>, <c>1.5</c>, <c>15e-1</c>) write alike; numbers that differ anywhere, even beyond double or decimal
     /// precision, never do.
     /// </summary>
+    internal static bool TryWriteJsonInteger(ref CanonicalJsonWriter writer, long value)
+    {
+        // Below 10^15 the rule of WriteJsonNumber always ends in the double's plain digits (decimal keeps 15 significant
+        // digits of a double, so larger integers may take the string path): written here without parsing any text.
+        if (value is > -PlainJsonIntegerLimit and < PlainJsonIntegerLimit)
+        {
+            writer.WriteNumber(value);
+            return true;
+        }
+
+        return false;
+    }
+
     internal static void WriteJsonNumber(ref CanonicalJsonWriter writer, JsonElement element)
     {
+        if (element.TryGetInt64(out long integer) && TryWriteJsonInteger(ref writer, integer))
+        {
+            return;
+        }
+
         var raw = element.GetRawText();
         var exact = NormalizeNumber(raw);
         if (element.TryGetDecimal(out decimal value)

@@ -299,6 +299,9 @@ public sealed class ActionHasherTests
     [InlineData("100", "1e2")]
     [InlineData("15e-1", "1.5")]
     [InlineData("-0.0", "0")]
+    [InlineData("-0", "0.0")]
+    [InlineData("9007199254740992", "9.007199254740992e15")]
+    [InlineData("-9007199254740992", "-90071992547409920e-1")]
     [InlineData("1.0e400", "10e399")]
     public void Equal_json_numbers_hash_alike(string a, string b)
         => Assert.Equal(
