@@ -43,6 +43,9 @@ internal sealed class LoadOptions
 
     public int WakeDelayMs { get; private set; } = 20;
 
+    // wake: requests held waiting (long-polled) on the server while the samples are taken.
+    public int WakeBackground { get; private set; }
+
     public int MaxSeconds { get; private set; } = 900;
 
     public bool ServerGc { get; private set; }
@@ -50,6 +53,10 @@ internal sealed class LoadOptions
     // Agents speak HTTP/2 (cleartext, prior knowledge): held requests share connections, so levels past the machine's
     // per-process file-descriptor limit can be reached.
     public bool Http2 { get; private set; }
+
+    // The server's store: null for the embedded SQLite store; otherwise a PostgreSQL connection string with the right to
+    // create databases (each scenario runs on a fresh database, dropped afterwards).
+    public string? Postgres { get; private set; }
 
     public string Output { get; private set; } = Path.Combine("artifacts", "server-load-report.md");
 
@@ -86,9 +93,11 @@ internal sealed class LoadOptions
                 case "--wake-samples": options.WakeSamples = Int(1, 100_000); break;
                 case "--wake-concurrency": options.WakeConcurrency = Int(1, 256); break;
                 case "--wake-delay-ms": options.WakeDelayMs = Int(0, 5_000); break;
+                case "--wake-background": options.WakeBackground = Int(0, 100_000); break;
                 case "--max-seconds": options.MaxSeconds = Int(10, 3_600); break;
                 case "--server-gc": options.ServerGc = true; break;
                 case "--http2": options.Http2 = true; break;
+                case "--postgres": options.Postgres = Next(); break;
                 case "--out": options.Output = Next(); break;
                 default: throw new ArgumentException($"Unknown option '{name}'. See docs/benchmarks-server.md.");
             }

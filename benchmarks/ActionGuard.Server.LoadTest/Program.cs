@@ -43,7 +43,7 @@ await using (var issuer = await TestOidcIssuer.StartAsync())
         }
 
         Console.WriteLine($"== {name} (load average {Report.LoadAverage()})");
-        await using var harness = await Harness.StartAsync(issuer, agents, options.Approvers, options.ServerGc, options.Http2, cap.Token);
+        await using var harness = await Harness.StartAsync(issuer, agents, options, cap.Token);
         Console.WriteLine($"server pid {harness.Server.Id} at {harness.Server.BaseAddress}");
         report.ServerGc ??= (await harness.Server.StatsAsync(cancellationToken: cap.Token))["gcServer"]!.GetValue<bool>();
         try

@@ -5,7 +5,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ActionGuard.Client;
+using ActionGuard.Server.Store;
 using ActionGuard.TestSupport;
+using Npgsql;
 
 namespace ActionGuard.Server.LoadTest.Infrastructure;
 
@@ -18,6 +20,8 @@ internal sealed class Harness : IAsyncDisposable
 
     private readonly string _folder;
     private readonly SocketsHttpHandler _handler;
+    private string? _postgres;
+    private string? _database;
 
     private Harness(string folder, ServerProcess server, SocketsHttpHandler handler, HttpClient http, List<ApprovalClient> agents, List<string> approverTokens, List<string> apiKeys)
     {
@@ -42,8 +46,9 @@ internal sealed class Harness : IAsyncDisposable
     /// <summary>Gets the agents' API keys, in agent order, for scenarios that run the SDK's own client.</summary>
     public IReadOnlyList<string> ApiKeys { get; }
 
-    public static async Task<Harness> StartAsync(TestOidcIssuer issuer, int agents, int approvers, bool serverGc, bool http2, CancellationToken cancellationToken)
+    public static async Task<Harness> StartAsync(TestOidcIssuer issuer, int agents, LoadOptions options, CancellationToken cancellationToken)
     {
+        var (approvers, http2) = (options.Approvers, options.Http2);
         var folder = Path.Combine(Path.GetTempPath(), "ag-load", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         var keys = Enumerable.Range(0, agents).Select(_ => "ag-load-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))).ToList();
@@ -85,9 +90,30 @@ internal sealed class Harness : IAsyncDisposable
                 },
             },
         };
+        string? database = null;
+        if (options.Postgres is { } admin)
+        {
+            database = await CreateDatabaseAsync(admin, cancellationToken);
+            settings["ActionGuard"]!["Store"] = new JsonObject
+            {
+                [nameof(StoreOptions.Provider)] = StoreOptions.Postgres,
+                [nameof(StoreOptions.ConnectionString)] = new NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString,
+            };
+        }
+
         var settingsPath = Path.Combine(folder, "settings.json");
         await File.WriteAllTextAsync(settingsPath, settings.ToJsonString(), cancellationToken);
-        var server = await ServerProcess.StartAsync(settingsPath, serverGc, cancellationToken);
+        ServerProcess server;
+        try
+        {
+            server = await ServerProcess.StartAsync(settingsPath, options.ServerGc, cancellationToken);
+        }
+        catch
+        {
+            await DropDatabaseAsync(options.Postgres, database);
+            throw;
+        }
+
         var handler = new SocketsHttpHandler
         {
             MaxConnectionsPerServer = int.MaxValue,
@@ -102,7 +128,7 @@ internal sealed class Harness : IAsyncDisposable
         var http = new HttpClient(outer, disposeHandler: false) { BaseAddress = address, Timeout = Timeout.InfiniteTimeSpan };
         var clients = keys.Select(key => new ApprovalClient(http, new ApprovalClientOptions { Endpoint = address, ApiKey = key })).ToList();
         var tokens = Enumerable.Range(0, approvers).Select(i => issuer.IssueToken("approver-" + i, name: "approver-" + i, lifetime: TimeSpan.FromHours(2))).ToList();
-        return new Harness(folder, server, handler, http, clients, tokens, keys);
+        return new Harness(folder, server, handler, http, clients, tokens, keys) { _postgres = options.Postgres, _database = database };
     }
 
     public static string AgentId(int index) => "load-agent-" + index;
@@ -154,6 +180,7 @@ internal sealed class Harness : IAsyncDisposable
         Http.Dispose();
         _handler.Dispose();
         await Server.DisposeAsync();
+        await DropDatabaseAsync(_postgres, _database);
         try
         {
             Directory.Delete(_folder, recursive: true);
@@ -161,6 +188,29 @@ internal sealed class Harness : IAsyncDisposable
         catch (IOException)
         {
         }
+    }
+
+    private static async Task<string> CreateDatabaseAsync(string admin, CancellationToken cancellationToken)
+    {
+        var database = "ag_load_" + Guid.NewGuid().ToString("N");
+        await using var connection = new NpgsqlConnection(admin);
+        await connection.OpenAsync(cancellationToken);
+        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection);
+        await create.ExecuteNonQueryAsync(cancellationToken);
+        return database;
+    }
+
+    private static async Task DropDatabaseAsync(string? admin, string? database)
+    {
+        if (admin is null || database is null)
+        {
+            return;
+        }
+
+        await using var connection = new NpgsqlConnection(admin);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync();
     }
 
     // Every request as HTTP/2 with prior knowledge: the protocol client builds its own request messages, which default

@@ -7,7 +7,7 @@ using ActionGuard.Server.LoadTest.Infrastructure;
 
 namespace ActionGuard.Server.LoadTest.Scenarios;
 
-// Full cycles against the SQLite store: the agent creates, long-polls, claims and reports the outcome; an approver
+// Full cycles against the server's store: the agent creates, long-polls, claims and reports the outcome; an approver
 // decides. Cycles completed inside the measured window count; a warm-up before it (--warmup-seconds) is not counted.
 internal static class CyclesScenario
 {

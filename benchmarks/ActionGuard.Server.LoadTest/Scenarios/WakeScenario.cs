@@ -12,10 +12,20 @@ internal static class WakeScenario
 {
     private const int WarmupSamples = 50;
 
-    public sealed record Result(Recorder.Summary Wake, Recorder.Summary DecideReply, int Discarded);
+    public sealed record Result(Recorder.Summary Wake, Recorder.Summary DecideReply, int Discarded, long HeldMeanwhile);
 
     public static async Task<Result> RunAsync(Harness harness, LoadOptions options, CancellationToken cancellationToken)
     {
+        // Other requests waiting meanwhile, as in a busy deployment: every decision is published to all of them.
+        await using var held = new HeldPolls();
+        long heldMeanwhile = 0;
+        if (options.WakeBackground > 0)
+        {
+            await held.GrowToAsync(harness, options.WakeBackground, options.CreateConcurrency, options.WaitSeconds, cancellationToken);
+            heldMeanwhile = await held.HeldByServerAsync(harness, cancellationToken);
+            Console.WriteLine($"wake: {heldMeanwhile} other requests held by the server while sampling");
+        }
+
         var wake = new Recorder();
         var decideReply = new Recorder();
         var next = -WarmupSamples;
@@ -64,7 +74,7 @@ internal static class WakeScenario
 
         var workers = Enumerable.Range(0, options.WakeConcurrency).Select(i => Task.Run(() => WorkerAsync(i), CancellationToken.None));
         await Task.WhenAll(workers);
-        var result = new Result(wake.Summarize(), decideReply.Summarize(), discarded);
+        var result = new Result(wake.Summarize(), decideReply.Summarize(), discarded, heldMeanwhile);
         Console.WriteLine($"wake: n={result.Wake.Count} p50 {result.Wake.P50Ms:F2} ms p90 {result.Wake.P90Ms:F2} p99 {result.Wake.P99Ms:F2} max {result.Wake.MaxMs:F2}; decide reply p50 {result.DecideReply.P50Ms:F2} p99 {result.DecideReply.P99Ms:F2}; discarded {discarded}");
         return result;
     }
