@@ -22,6 +22,9 @@ internal sealed class PostgresStore : IServerStore, IAsyncDisposable, IDisposabl
     private const long OutboxLockKey = 0x4147_4F55_5442_4F58;
     private const long SigningKeyLockKey = 0x4147_5349_474B_4559;
 
+    // A batch that loses a deadlock this many times in a row fails as it would without the retry.
+    private const int MaxConflictAttempts = 5;
+
     private const string AuditColumns = "seq, at, type, approval_id, actor, data, prev_hash, hash";
     private const string OutboxColumns = "seq, event_id, type, at, channel, approval, review_url, attempts, due_at";
 
@@ -560,10 +563,36 @@ internal sealed class PostgresStore : IServerStore, IAsyncDisposable, IDisposabl
     private Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<(T Result, IReadOnlyList<AuditEntry> Audit)>> work, CancellationToken cancellationToken) =>
         _writes.WriteAsync<T>(session => new(work(session.Connection, session.Transaction)), cancellationToken);
 
+    // A batch that PostgreSQL chose as a deadlock's victim (another instance locked the same rows in the other order)
+    // or whose serialization failed was rolled back whole and did nothing: it runs again, every write re-reading what it
+    // reads, instead of failing the one write whose statement happened to get the error.
+    private async Task AttemptAsync(IReadOnlyList<GroupWrite<WriterSession>> batch)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await AttemptOnceAsync(batch).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (attempt < MaxConflictAttempts && IsConflict(ex))
+            {
+                // Both sides of a deadlock retry: a random pause keeps them from meeting in the same order again.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * attempt))).ConfigureAwait(false);
+            }
+        }
+    }
+
+    internal static bool IsConflict(Exception exception) =>
+        (exception is GroupWriteFault fault ? fault.InnerException : exception) is PostgresException
+        {
+            SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure,
+        };
+
     // One attempt of a group commit: every write of the batch in one transaction on one connection, their audit
     // records appended under one lock of the tail, one commit (one WAL flush). A write that throws leaves by the
     // await using: the transaction rolls back.
-    private async Task AttemptAsync(IReadOnlyList<GroupWrite<WriterSession>> batch)
+    private async Task AttemptOnceAsync(IReadOnlyList<GroupWrite<WriterSession>> batch)
     {
         var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))

@@ -1,3 +1,4 @@
+using ActionGuard.Client;
 using ActionGuard.Server.Approvals;
 using ActionGuard.Server.Audit;
 using ActionGuard.Server.Store;
@@ -149,6 +150,71 @@ public sealed class PostgresStoreTests(PostgresServer server)
             {
                 await store.DisposeAsync();
             }
+        }
+    }
+
+    [Fact]
+    public async Task A_batch_that_loses_a_deadlock_to_another_instance_runs_again_and_every_write_in_it_commits()
+    {
+        var connectionString = await server.CreateDatabaseAsync();
+        await using var store = new PostgresStore(connectionString);
+        await store.InitializeAsync();
+        foreach (var id in new[] { "apr_a", "apr_b" })
+        {
+            await store.CreateAsync(Samples.Pending() with { Id = id, IdempotencyKey = "key-" + id }, [], []);
+        }
+
+        // Another instance's transaction holds A. Its deadlock check waits 30 s, the store's the default 1 s, so the store's
+        // batch is the one PostgreSQL rolls back when the two cross.
+        await using var other = new NpgsqlConnection(connectionString);
+        await other.OpenAsync();
+        await using var transaction = await other.BeginTransactionAsync();
+        await ExecuteAsync(other, transaction, "SET LOCAL deadlock_timeout = '30s';");
+        await ExecuteAsync(other, transaction, "SELECT 1 FROM approvals WHERE id = 'apr_a' FOR UPDATE;");
+
+        // One batch: B is locked, then the store waits for A.
+        var updates = store.UpdateManyAsync([("apr_b", Deny), ("apr_a", Deny)]);
+        await WaitForLockWaitAsync(connectionString, other.ProcessID);
+
+        // The other instance now asks for B: a deadlock, which the store's batch loses.
+        await ExecuteAsync(other, transaction, "SELECT 1 FROM approvals WHERE id = 'apr_b' FOR UPDATE;");
+        await transaction.CommitAsync();
+
+        var results = await Task.WhenAll(updates).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.All(results, r => Assert.Equal(ApprovalStatus.Denied, r!.Current.Status));
+        Assert.Equal(ApprovalStatus.Denied, (await store.GetAsync("apr_a"))!.Status);
+        Assert.Equal(ApprovalStatus.Denied, (await store.GetAsync("apr_b"))!.Status);
+        var audit = await store.ReadAuditAsync(0, 10);
+        Assert.Equal(["apr_b", "apr_a"], audit.Select(r => r.ApprovalId));
+        Assert.True((await new AuditVerifier(store).VerifyAsync(CancellationToken.None)).Ok);
+    }
+
+    [Fact]
+    public void Only_deadlocks_and_serialization_failures_count_as_conflicts_worth_running_a_batch_again()
+    {
+        Assert.True(PostgresStore.IsConflict(new PostgresException("deadlock", "ERROR", "ERROR", PostgresErrorCodes.DeadlockDetected)));
+        Assert.True(PostgresStore.IsConflict(new PostgresException("serialization", "ERROR", "ERROR", PostgresErrorCodes.SerializationFailure)));
+        Assert.False(PostgresStore.IsConflict(new PostgresException("unique", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation)));
+        Assert.False(PostgresStore.IsConflict(new InvalidOperationException("transition fault")));
+    }
+
+    private static TransitionResult Deny(ApprovalRecord record) =>
+        TransitionResult.Changed(record with { Status = ApprovalStatus.Denied }, [Entry(AuditTypes.Denied, record.Id)]);
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    // Until a session other than the given one waits for a row lock.
+    private static async Task WaitForLockWaitAsync(string connectionString, int except)
+    {
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (await ScalarAsync<long>(connectionString, $"SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> {except};") == 0)
+        {
+            Assert.True(DateTime.UtcNow < until, "The store's batch never waited for the locked row.");
+            await Task.Delay(20);
         }
     }
 
