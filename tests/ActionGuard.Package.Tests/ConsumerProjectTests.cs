@@ -109,6 +109,16 @@ public sealed class ConsumerProjectTests(PackedPackages packages)
             }
 
             Console.WriteLine($"backend saw {backend.Requests.Count} requests");
+
+            // The batched outcome API: a repeat of the recorded outcome is answered as before, an outcome for the denied
+            // request is refused for that item alone.
+            using var client = backend.CreateClient("billing-agent");
+            var outcomes = await client.ReportOutcomesAsync(
+            [
+                new ActionGuard.Client.OutcomeReport { ApprovalId = backend.Requests[0].ApprovalId!, Status = ActionGuard.Client.OutcomeStatus.Succeeded },
+                new ActionGuard.Client.OutcomeReport { ApprovalId = backend.Requests[1].ApprovalId!, Status = ActionGuard.Client.OutcomeStatus.Failed, Error = "not run" },
+            ]);
+            Console.WriteLine($"outcomes: {outcomes[0].Status}, {outcomes[1].Status?.ToString() ?? outcomes[1].ProblemType}");
             return 0;
             """);
 
@@ -118,6 +128,7 @@ public sealed class ConsumerProjectTests(PackedPackages packages)
         Assert.Contains("approved: 42 rows, uploads: exports/customers.csv", run.Output, StringComparison.Ordinal);
         Assert.Contains("denied by bob@example.com: not the VIP list; uploads: 1", run.Output, StringComparison.Ordinal);
         Assert.Contains("backend saw 2 requests", run.Output, StringComparison.Ordinal);
+        Assert.Matches(@"outcomes: Succeeded, \S*not-executing", run.Output);
     }
 
     [Fact]
