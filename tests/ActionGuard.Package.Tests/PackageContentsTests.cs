@@ -130,6 +130,16 @@ public sealed partial class PackageContentsTests(PackedPackages packages)
         Assert.DoesNotContain(package.Entries, e => MobileRuntime().IsMatch(e));
     }
 
+    [Fact]
+    public void Tool_package_hosts_the_server_with_thread_pool_workers_that_do_not_spin()
+    {
+        using var package = new NuGetPackage(packages.PackageFile("ActionGuard.Cli"));
+
+        using var runtimeConfig = System.Text.Json.JsonDocument.Parse(package.Read("tools/net10.0/any/ActionGuard.Cli.runtimeconfig.json"));
+        var properties = runtimeConfig.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+        Assert.Equal(0, properties.GetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit").GetInt32());
+    }
+
     [Theory]
     [InlineData("ActionGuard", "lib/net10.0/ActionGuard.pdb")]
     [InlineData("ActionGuard.Testing", "lib/net10.0/ActionGuard.Testing.pdb")]
