@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections;
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -121,18 +122,29 @@ internal static class ContractCanonicalWriter
         var entries = ArrayPool<KeyValuePair<string, T>>.Shared.Rent(Math.Max(map.Count, 1));
         try
         {
+            // Sorted by the names as sent: a lone surrogate goes out as U+FFFD, which sorts elsewhere.
             int taken = 0;
             foreach (var entry in map)
             {
-                entries[taken++] = entry;
+                entries[taken++] = new(AsSerialized(entry.Key), entry.Value);
             }
 
             var sorted = entries.AsSpan(0, taken);
             sorted.Sort(static (x, y) => string.CompareOrdinal(x.Key, y.Key));
+            for (int i = 1; i < sorted.Length; i++)
+            {
+                if (string.Equals(sorted[i - 1].Key, sorted[i].Key, StringComparison.Ordinal))
+                {
+                    throw new ArgumentException(
+                        string.Create(CultureInfo.InvariantCulture, $"The object has more than one member named \"{sorted[i].Key}\"; canonical JSON needs unique names."),
+                        nameof(map));
+                }
+            }
+
             writer.WriteStartObject();
             foreach (var (key, item) in sorted)
             {
-                writer.WritePropertyName(AsSerialized(key));
+                writer.WritePropertyName(key);
                 if (item is JsonElement element)
                 {
                     CanonicalJson.WriteElement(ref writer, element, exactNumbers: true);

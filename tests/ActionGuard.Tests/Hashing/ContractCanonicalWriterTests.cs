@@ -110,6 +110,27 @@ public sealed class ContractCanonicalWriterTests
     }
 
     [Fact]
+    public void Names_that_differ_only_in_lone_surrogates_are_sorted_as_sent_and_refused_when_they_collide()
+    {
+        var sorted = new CreateApprovalRequest
+        {
+            Action = new() { Kind = "k", Name = "n" },
+            Arguments = new Dictionary<string, JsonElement> { ["\ud800a"] = Element("1"), ["\uE000"] = Element("2") },
+            ActionHash = "h",
+        };
+        var colliding = new CreateApprovalRequest
+        {
+            Action = new() { Kind = "k", Name = "n" },
+            Arguments = new Dictionary<string, JsonElement> { ["\ud800"] = Element("1"), ["\udc00"] = Element("2") },
+            ActionHash = "h",
+        };
+
+        Assert.Equal(ThroughSerializer(sorted), FromContract(sorted));
+        Assert.Throws<ArgumentException>(() => ThroughSerializer(colliding));
+        Assert.Contains("more than one member", Assert.Throws<ArgumentException>(() => FromContract(colliding)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_request_digest_is_the_digest_of_the_body_the_server_receives()
     {
         foreach (var request in Cases.Values)
@@ -117,6 +138,91 @@ public sealed class ContractCanonicalWriterTests
             using var body = JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(request, ApprovalJsonContext.Default.CreateApprovalRequest));
             Assert.Equal(RequestDigest.Compute(body.RootElement), RequestDigest.Compute(request));
         }
+    }
+
+    [Fact]
+    public void Random_requests_are_written_as_canonicalising_their_serialized_body_would()
+    {
+        // A fixed seed: a failure names the request it failed on and can be replayed.
+        var random = new Random(20261205);
+        for (var i = 0; i < 2000; i++)
+        {
+            var request = RandomRequest(random);
+            string expected;
+            try
+            {
+                expected = ThroughSerializer(request);
+            }
+            catch (ArgumentException)
+            {
+                Assert.Throws<ArgumentException>(() => FromContract(request));
+                continue;
+            }
+
+            var actual = FromContract(request);
+            Assert.True(expected == actual, $"request {i}: expected {expected}, written {actual}");
+        }
+    }
+
+    private static CreateApprovalRequest RandomRequest(Random random) => new()
+    {
+        Action = new()
+        {
+            Kind = RandomText(random),
+            Name = RandomText(random),
+            Resource = Maybe(random, RandomText),
+            Destination = Maybe(random, RandomText),
+            Environment = Maybe(random, RandomText),
+        },
+        Initiator = Maybe(random, r => new ApprovalParty { Subject = RandomText(r), Issuer = Maybe(r, RandomText), Email = Maybe(r, RandomText) }),
+        Arguments = Enumerable.Range(0, random.Next(0, 5)).Select(_ => RandomText(random)).Distinct(StringComparer.Ordinal)
+            .ToDictionary(name => name, _ => Element(RandomJson(random, depth: 0)), StringComparer.Ordinal),
+        DataClasses = Enumerable.Range(0, random.Next(0, 4)).Select(_ => RandomText(random)).Distinct(StringComparer.Ordinal)
+            .ToDictionary(name => name, _ => RandomLong(random), StringComparer.Ordinal),
+        DataSamples = Maybe(random, r => (IReadOnlyDictionary<string, IReadOnlyList<string>>)Enumerable.Range(0, r.Next(1, 3)).Select(_ => RandomText(r)).Distinct(StringComparer.Ordinal)
+            .ToDictionary(name => name, _ => (IReadOnlyList<string>)[.. Enumerable.Range(0, r.Next(0, 3)).Select(_ => RandomText(r))], StringComparer.Ordinal)),
+        Justification = Maybe(random, RandomText),
+        ActionHash = RandomText(random),
+        ClaimIfAllowed = random.Next(3) switch { 0 => null, 1 => false, _ => true },
+    };
+
+    private static T? Maybe<T>(Random random, Func<Random, T> make)
+        where T : class => random.Next(3) == 0 ? null : make(random);
+
+    // Text from a pool that holds every kind of character canonical JSON treats differently: escapes, controls,
+    // non-ASCII, characters beyond the BMP, the code points that sort differently in UTF-16 than in UTF-8, and lone
+    // surrogates.
+    private static string RandomText(Random random)
+    {
+        string[] pool = ["a", "Z", "_", "0", " ", "\"", "\\", "/", "\n", "\t", "\u0000", "\u001f", "\u007f", "é", "ß", "€", "\u2028", "\uFB01", "\uFFFD", "😀", "\U0001D11E", "\ud800", "\udc00", "<", "&", "'"];
+        var length = random.Next(0, 8);
+        return string.Concat(Enumerable.Range(0, length).Select(_ => pool[random.Next(pool.Length)]));
+    }
+
+    private static long RandomLong(Random random) => random.Next(6) switch
+    {
+        0 => random.Next(-1000, 1000),
+        1 => random.NextInt64(-999_999_999_999_999, 1_000_000_000_000_000),
+        2 => random.NextInt64(999_999_999_999_990, 1_000_000_000_000_010),
+        3 => random.NextInt64(),
+        4 => (1L << random.Next(40, 63)) * (random.Next(2) == 0 ? 1 : -1),
+        _ => random.Next(2) == 0 ? long.MinValue : long.MaxValue,
+    };
+
+    private static string RandomJson(Random random, int depth)
+    {
+        string[] numbers = ["0", "-0", "1", "-1", "100", "1e2", "1E+2", "1.50", "0.1", "0.10000000000000000001", "9007199254740993", "999999999999999", "1000000000000000", "-123456789012345678901234567890", "1e-400", "1.7976931348623157e308", "5e-324", "123.456e-7"];
+        var pick = depth > 2 ? random.Next(4) : random.Next(6);
+        return pick switch
+        {
+            0 => numbers[random.Next(numbers.Length)],
+            1 => JsonSerializer.Serialize(RandomText(random)),
+            2 => random.Next(3) switch { 0 => "true", 1 => "false", _ => "null" },
+            3 => random.NextDouble().ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            4 => "[" + string.Join(",", Enumerable.Range(0, random.Next(0, 4)).Select(_ => RandomJson(random, depth + 1))) + "]",
+            _ => "{" + string.Join(",", Enumerable.Range(0, random.Next(0, 4)).Select(_ => JsonSerializer.Serialize(RandomText(random))).Distinct(StringComparer.Ordinal)
+                .Select(name => name + ":" + RandomJson(random, depth + 1))) + "}",
+        };
     }
 
     private static JsonElement Element(string json) => JsonDocument.Parse(json).RootElement.Clone();
