@@ -43,6 +43,9 @@ internal sealed class Harness : IAsyncDisposable
 
     public IReadOnlyList<string> ApproverTokens { get; }
 
+    /// <summary>Gets the CPU PostgreSQL has spent so far on this machine; zero on the embedded SQLite store.</summary>
+    public TimeSpan DatabaseCpuTime => _postgres is null ? TimeSpan.Zero : DatabaseCpu.Read();
+
     /// <summary>Gets the agents' API keys, in agent order, for scenarios that run the SDK's own client.</summary>
     public IReadOnlyList<string> ApiKeys { get; }
 

@@ -73,6 +73,10 @@ internal sealed class Report
             b.AppendLine(Inv, $"| allowed guarded calls/s, SDK → server, {StoreName(options)} ({a.Callers} at once) | {rate:F0} | ≥ 5,000 | {(rate >= 5000 ? "met" : "missed")} |");
             b.AppendLine(Inv, $"| allowed call latency p50 / p99 | {a.Call.P50Ms:F1} / {a.Call.P99Ms:F1} ms | p99 ≤ 10 ms | {(a.Call.P99Ms <= 10 ? "met" : "missed")} |");
             b.AppendLine(Inv, $"| server CPU per allowed call | {(a.Calls == 0 ? 0 : a.ServerCpuSeconds / a.Calls * 1e6):F0} µs ({a.Errors} errors) | | |");
+            if (options.Postgres is not null)
+            {
+                b.AppendLine(Inv, $"| PostgreSQL CPU per allowed call | {(a.Calls == 0 ? 0 : a.DatabaseCpuSeconds / a.Calls * 1e6):F0} µs | | |");
+            }
         }
 
         b.AppendLine();
@@ -105,6 +109,10 @@ internal sealed class Report
             b.AppendLine(Inv, $"## Cycles ({cycles.Seconds:F0} s window after a {options.WarmupSeconds} s warm-up; {options.CycleAgents} agents, {options.Approvers} approvers, long poll {(options.CycleLongPoll ? "on" : "off")})");
             b.AppendLine();
             b.AppendLine(Inv, $"{cycles.Cycles:N0} cycles, {cycles.Decisions:N0} decisions, {cycles.Errors} errors. CPU in the window: server {cycles.ServerCpuSeconds:F1} s ({cycles.ServerCpuSeconds / cycles.Seconds * 100:F0} % of one core), driver {cycles.DriverCpuSeconds:F1} s ({cycles.DriverCpuSeconds / cycles.Seconds * 100:F0} %); server CPU per cycle {cycles.ServerCpuSeconds * 1000 / Math.Max(1, cycles.Cycles):F2} ms.");
+            if (options.Postgres is not null)
+            {
+                b.AppendLine(Inv, $"PostgreSQL CPU in the window {cycles.DatabaseCpuSeconds:F1} s; per cycle {cycles.DatabaseCpuSeconds * 1000 / Math.Max(1, cycles.Cycles):F2} ms.");
+            }
             b.AppendLine();
             b.AppendLine("| step (client-side) | n | mean ms | p50 ms | p90 ms | p99 ms | max ms |");
             b.AppendLine("|---|---|---|---|---|---|---|");

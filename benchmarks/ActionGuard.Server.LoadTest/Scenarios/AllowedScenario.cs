@@ -9,7 +9,7 @@ namespace ActionGuard.Server.LoadTest.Scenarios;
 // outcome; calls completed inside the measured window count, a warm-up before it does not.
 internal static class AllowedScenario
 {
-    public sealed record Result(double Seconds, long Calls, long Errors, int Callers, Recorder.Summary Call, double ServerCpuSeconds);
+    public sealed record Result(double Seconds, long Calls, long Errors, int Callers, Recorder.Summary Call, double ServerCpuSeconds, double DatabaseCpuSeconds);
 
     public static async Task<Result> RunAsync(Harness harness, LoadOptions options, CancellationToken cancellationToken)
     {
@@ -73,9 +73,11 @@ internal static class AllowedScenario
         await Task.Delay(warmup, cancellationToken);
         await harness.Server.StatsAsync(reset: true, cancellationToken: cancellationToken);
         var serverCpu = harness.Server.CpuTime;
+        var databaseCpu = harness.DatabaseCpuTime;
         Volatile.Write(ref measuring, true);
         await Task.WhenAll(callers);
         var cpu = (harness.Server.CpuTime - serverCpu).TotalSeconds;
-        return new Result(options.CycleSeconds, calls, errors, options.AllowedCallers, recorder.Summarize(), cpu);
+        var database = (harness.DatabaseCpuTime - databaseCpu).TotalSeconds;
+        return new Result(options.CycleSeconds, calls, errors, options.AllowedCallers, recorder.Summarize(), cpu, database);
     }
 }

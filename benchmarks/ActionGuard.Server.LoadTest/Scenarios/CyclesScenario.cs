@@ -22,6 +22,7 @@ internal static class CyclesScenario
         JsonNode ServerEndpoints,
         double ServerCpuSeconds,
         double DriverCpuSeconds,
+        double DatabaseCpuSeconds,
         JsonNode ServerAfter);
 
     public sealed record BurstResult(int Requests, double Seconds, long Errors, Recorder.Summary Decide, JsonNode ServerEndpoints, double ServerCpuSeconds);
@@ -137,6 +138,7 @@ internal static class CyclesScenario
         await harness.Server.StatsAsync(reset: true, cancellationToken: cancellationToken);
         var serverCpu = harness.Server.CpuTime;
         var driverCpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var databaseCpu = harness.DatabaseCpuTime;
         Volatile.Write(ref measuring, true);
         var remaining = Harness.Seconds(Harness.Now(), windowEnd);
         if (remaining > 0)
@@ -147,6 +149,7 @@ internal static class CyclesScenario
         var serverStats = await harness.Server.StatsAsync(cancellationToken: cancellationToken);
         var serverCpuSeconds = (harness.Server.CpuTime - serverCpu).TotalSeconds;
         var driverCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - driverCpu).TotalSeconds;
+        var databaseCpuSeconds = (harness.DatabaseCpuTime - databaseCpu).TotalSeconds;
         await Task.WhenAll(agents).WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
         queue.Writer.TryComplete();
         await stop.CancelAsync();
@@ -155,7 +158,7 @@ internal static class CyclesScenario
         var measured = Harness.Seconds(windowStart, windowEnd);
         var summaries = recorders.ToDictionary(kv => kv.Key, kv => kv.Value.Summarize());
         Console.WriteLine($"cycles: {cycles} in {measured:F1} s = {cycles / measured:F0}/s, decisions {decisions / measured:F0}/s, errors {errors}, server CPU {serverCpuSeconds:F1} s, driver CPU {driverCpuSeconds:F1} s");
-        return new Result(measured, cycles, decisions, errors, summaries, serverStats["endpoints"]!.DeepClone(), serverCpuSeconds, driverCpuSeconds, serverStats);
+        return new Result(measured, cycles, decisions, errors, summaries, serverStats["endpoints"]!.DeepClone(), serverCpuSeconds, driverCpuSeconds, databaseCpuSeconds, serverStats);
     }
 
     // Decisions alone: many pending requests, then every approver decides as fast as it can.
