@@ -20,11 +20,13 @@ internal sealed class Harness : IAsyncDisposable
 
     private readonly string _folder;
     private readonly SocketsHttpHandler _handler;
-    private string? _postgres;
-    private string? _database;
+    private readonly string? _postgres;
+    private readonly string? _database;
 
-    private Harness(string folder, ServerProcess server, SocketsHttpHandler handler, HttpClient http, List<ApprovalClient> agents, List<string> approverTokens, List<string> apiKeys)
+    private Harness(string folder, ServerProcess server, SocketsHttpHandler handler, HttpClient http, List<ApprovalClient> agents, List<string> approverTokens, List<string> apiKeys, string? postgres, string? database)
     {
+        _postgres = postgres;
+        _database = database;
         ApiKeys = apiKeys;
         _folder = folder;
         Server = server;
@@ -131,7 +133,7 @@ internal sealed class Harness : IAsyncDisposable
         var http = new HttpClient(outer, disposeHandler: false) { BaseAddress = address, Timeout = Timeout.InfiniteTimeSpan };
         var clients = keys.Select(key => new ApprovalClient(http, new ApprovalClientOptions { Endpoint = address, ApiKey = key })).ToList();
         var tokens = Enumerable.Range(0, approvers).Select(i => issuer.IssueToken("approver-" + i, name: "approver-" + i, lifetime: TimeSpan.FromHours(2))).ToList();
-        return new Harness(folder, server, handler, http, clients, tokens, keys) { _postgres = options.Postgres, _database = database };
+        return new Harness(folder, server, handler, http, clients, tokens, keys, options.Postgres, database);
     }
 
     public static string AgentId(int index) => "load-agent-" + index;

@@ -362,19 +362,6 @@ internal static class ArgumentValueWriter
     /// (<c>1.50</c>, <c>1.5</c>, <c>15e-1</c>) write alike; numbers that differ anywhere, even beyond double or decimal
     /// precision, never do.
     /// </summary>
-    internal static bool TryWriteJsonInteger(ref CanonicalJsonWriter writer, long value)
-    {
-        // Below 10^15 the rule of WriteJsonNumber always ends in the double's plain digits (decimal keeps 15 significant
-        // digits of a double, so larger integers may take the string path): written here without parsing any text.
-        if (value is > -PlainJsonIntegerLimit and < PlainJsonIntegerLimit)
-        {
-            writer.WriteNumber(value);
-            return true;
-        }
-
-        return false;
-    }
-
     internal static void WriteJsonNumber(ref CanonicalJsonWriter writer, JsonElement element)
     {
         if (element.TryGetInt64(out long integer) && TryWriteJsonInteger(ref writer, integer))
@@ -393,6 +380,23 @@ internal static class ArgumentValueWriter
         }
 
         writer.WriteString(exact);
+    }
+
+    /// <summary>
+    /// Writes an integer below 10^15 in magnitude as <see cref="WriteJsonNumber"/> writes that JSON number, without
+    /// parsing any text; returns <see langword="false"/>, writing nothing, for larger ones.
+    /// </summary>
+    internal static bool TryWriteJsonInteger(ref CanonicalJsonWriter writer, long value)
+    {
+        // Below 10^15 the rule of WriteJsonNumber always ends in the double's plain digits; decimal keeps 15 significant
+        // digits of a double, so larger integers may take its string path.
+        if (value is > -PlainJsonIntegerLimit and < PlainJsonIntegerLimit)
+        {
+            writer.WriteNumber(value);
+            return true;
+        }
+
+        return false;
     }
 
     // "-0012.3400e+2" → "-1.234e3"; every representation of one value gives one string, and different values differ.

@@ -123,18 +123,11 @@ internal static class CanonicalJson
             }
 
             Span<KeyValuePair<string, JsonElement>> sorted = members.AsSpan(0, i);
-            sorted.Sort(default(OrdinalKeyComparer));
+            SortMembers(sorted);
 
             writer.WriteStartObject();
             for (int j = 0; j < sorted.Length; j++)
             {
-                if (j > 0 && string.Equals(sorted[j - 1].Key, sorted[j].Key, StringComparison.Ordinal))
-                {
-                    throw new ArgumentException(
-                        string.Create(CultureInfo.InvariantCulture, $"The object has more than one member named \"{sorted[j].Key}\"; canonical JSON needs unique names."),
-                        nameof(element));
-                }
-
                 writer.WritePropertyName(sorted[j].Key);
                 WriteElement(ref writer, sorted[j].Value, exactNumbers);
             }
@@ -173,10 +166,24 @@ internal static class CanonicalJson
         }
     }
 
-    private readonly struct OrdinalKeyComparer : IComparer<KeyValuePair<string, JsonElement>>
+    /// <summary>
+    /// Puts an object's members in canonical order — by the UTF-16 code units of their names, as RFC 8785 §3.2.3
+    /// prescribes — and refuses a name that occurs twice.
+    /// </summary>
+    /// <exception cref="ArgumentException">Two members have the same name.</exception>
+    internal static void SortMembers<T>(Span<KeyValuePair<string, T>> members)
     {
-        // Ordinal comparison is by UTF-16 code unit, exactly the order RFC 8785 §3.2.3 prescribes.
-        public int Compare(KeyValuePair<string, JsonElement> x, KeyValuePair<string, JsonElement> y)
-            => string.CompareOrdinal(x.Key, y.Key);
+        // Ordinal comparison is by UTF-16 code unit, exactly that order. A static lambda: Span.Sort turns a comparer
+        // struct into a new delegate on every call.
+        members.Sort(static (x, y) => string.CompareOrdinal(x.Key, y.Key));
+        for (int i = 1; i < members.Length; i++)
+        {
+            if (string.Equals(members[i - 1].Key, members[i].Key, StringComparison.Ordinal))
+            {
+                throw new ArgumentException(
+                    string.Create(CultureInfo.InvariantCulture, $"The object has more than one member named \"{members[i].Key}\"; canonical JSON needs unique names."),
+                    nameof(members));
+            }
+        }
     }
 }

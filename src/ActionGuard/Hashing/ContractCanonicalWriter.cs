@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Collections;
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -130,17 +129,7 @@ internal static class ContractCanonicalWriter
             }
 
             var sorted = entries.AsSpan(0, taken);
-            sorted.Sort(static (x, y) => string.CompareOrdinal(x.Key, y.Key));
-            for (int i = 1; i < sorted.Length; i++)
-            {
-                if (string.Equals(sorted[i - 1].Key, sorted[i].Key, StringComparison.Ordinal))
-                {
-                    throw new ArgumentException(
-                        string.Create(CultureInfo.InvariantCulture, $"The object has more than one member named \"{sorted[i].Key}\"; canonical JSON needs unique names."),
-                        nameof(map));
-                }
-            }
-
+            CanonicalJson.SortMembers(sorted);
             writer.WriteStartObject();
             foreach (var (key, item) in sorted)
             {
@@ -250,15 +239,8 @@ internal static class ContractCanonicalWriter
             }
         }
 
+        // The serializer refuses a contract whose names collide, so sorting is all that is left to do.
         members.Sort(static (x, y) => string.CompareOrdinal(x.Property.Name, y.Property.Name));
-        for (int i = 1; i < members.Count; i++)
-        {
-            if (string.Equals(members[i - 1].Property.Name, members[i].Property.Name, StringComparison.Ordinal))
-            {
-                return null;
-            }
-        }
-
         return [.. members];
     }
 
