@@ -48,8 +48,7 @@ public sealed class PostgresEndToEndTests(PostgresServer postgres, IdpFixture fi
 
         Assert.Equal(42, await run.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(1, ran);
-        // The outcome is reported in the background after the call returns.
-        await services.GetRequiredService<ActionGuard.Guarding.OutcomeReporter>().FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await AgentOutcomes.ReportedAsync(services);
         Assert.Equal("succeeded", (await Api.GetAsync(approver, "v1/approvals/" + id)).ApprovalStatus);
         Assert.False(File.Exists(Path.Combine(host.DataDirectory, SqliteStore.FileName)));
         var trail = await store.ReadAuditForApprovalAsync(id);

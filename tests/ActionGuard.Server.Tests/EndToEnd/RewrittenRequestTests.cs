@@ -42,6 +42,7 @@ public sealed class RewrittenRequestTests(IdpFixture fixture) : IClassFixture<Id
 
         Assert.Equal(VerificationCheck.Request, refused.Check);
         Assert.Equal(0, ran);
+        await AgentOutcomes.ReportedAsync(services);
         using var approver = host.CreateClient(Idp.IssueToken("alice", "Alice"));
         var approval = await Api.GetAsync(approver, "v1/approvals/" + refused.ApprovalId);
         Assert.Equal("dev", (string?)approval.Json["action"]!["environment"]);

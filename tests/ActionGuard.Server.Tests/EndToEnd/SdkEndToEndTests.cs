@@ -38,8 +38,7 @@ public sealed class SdkEndToEndTests(IdpFixture fixture) : IClassFixture<IdpFixt
         Assert.Equal(HttpStatusCode.OK, (await Api.DecideAsync(approver, id)).Status);
         Assert.Equal(42, await run.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(1, ran);
-        // The outcome is reported in the background after the call returns.
-        await services.GetRequiredService<ActionGuard.Guarding.OutcomeReporter>().FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await AgentOutcomes.ReportedAsync(services);
 
         var final = await Api.GetAsync(approver, "v1/approvals/" + id);
         Assert.Equal("succeeded", final.ApprovalStatus);

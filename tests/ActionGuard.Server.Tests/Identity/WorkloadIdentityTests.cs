@@ -241,8 +241,7 @@ public sealed class WorkloadIdentityTests(WorkloadIssuersFixture fixture) : ICla
         Assert.Equal("exported", await run.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(1, ran);
         Assert.True(calls >= 2, $"provider called {calls} times");
-        // The outcome is reported in the background after the call returns.
-        await services.GetRequiredService<ActionGuard.Guarding.OutcomeReporter>().FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await AgentOutcomes.ReportedAsync(services);
         var final = await Api.GetAsync(approver, "v1/approvals/" + id);
         Assert.Equal(WorkloadAgentId, (string?)final.Json["agentId"]);
         Assert.Equal("succeeded", final.ApprovalStatus);

@@ -113,6 +113,7 @@ public sealed class PolicyAsCodeTests(IdpFixture fixture) : IClassFixture<IdpFix
             _ => Task.FromResult("ran")).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal("ran", result);
+        await AgentOutcomes.ReportedAsync(services);
         using var auditor = host.CreateClient(Idp.IssueToken("carol", groups: ["actionguard-auditors"]));
         var audit = await Api.GetAsync(auditor, "v1/audit?after=0&limit=100");
         var records = audit.Json["records"]!.AsArray();
